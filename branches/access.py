@@ -1,0 +1,102 @@
+"""Who may see and change what: one place for role and organisation scoping.
+
+Pages and the API both ask these functions; a record outside a person's scope answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from branches.models import Branch, Role
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int | None
+    is_superuser: bool = False
+    kinds: frozenset[str] = frozenset()
+    branch_ids: frozenset[int] = frozenset()
+    unit_ids: frozenset[int] = frozenset()
+    roles: tuple[Role, ...] = field(default_factory=tuple)
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.is_superuser or Role.Kind.ORG_ADMIN in self.kinds
+
+    @property
+    def is_viewer(self) -> bool:
+        return Role.Kind.VIEWER in self.kinds
+
+    @property
+    def is_inspector(self) -> bool:
+        return Role.Kind.INSPECTOR in self.kinds
+
+    @property
+    def is_department(self) -> bool:
+        return Role.Kind.DEPARTMENT in self.kinds
+
+    @property
+    def is_branch_officer(self) -> bool:
+        """A secretary or committee member of at least one branch."""
+        return bool(self.branch_ids)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_org_admin or self.is_viewer
+
+    @property
+    def primary_role(self) -> Role | None:
+        order = [Role.Kind.ORG_ADMIN, Role.Kind.SECRETARY, Role.Kind.COMMITTEE, Role.Kind.DEPARTMENT,
+                 Role.Kind.INSPECTOR, Role.Kind.VIEWER]
+        return min(self.roles, key=lambda r: order.index(r.kind), default=None)
+
+    def can_edit_branch(self, branch_id: int | None) -> bool:
+        return self.is_org_admin or (branch_id is not None and branch_id in self.branch_ids)
+
+    def can_edit_unit(self, unit_id: int | None) -> bool:
+        return self.is_org_admin or (unit_id is not None and unit_id in self.unit_ids)
+
+
+ANONYMOUS = Person(user_id=None)
+
+
+def person_for(user) -> Person:
+    """The person behind a user, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_person_cache", None)
+    if cached is not None:
+        return cached
+    roles = tuple(Role.objects.filter(user_id=user.pk).select_related("branch", "unit", "member"))
+    person = Person(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        kinds=frozenset(r.kind for r in roles),
+        branch_ids=frozenset(r.branch_id for r in roles if r.kind in Role.BRANCH_SCOPED and r.branch_id),
+        unit_ids=frozenset(r.unit_id for r in roles if r.kind == Role.Kind.DEPARTMENT and r.unit_id),
+        roles=roles,
+    )
+    user._person_cache = person
+    return person
+
+
+def visible_branches(user) -> QuerySet[Branch]:
+    """Branches a person may read records of."""
+    person = person_for(user)
+    if person.sees_everything or person.is_inspector:
+        return Branch.objects.all()
+    if person.branch_ids or person.unit_ids:
+        from django.db.models import Q
+
+        return Branch.objects.filter(Q(pk__in=person.branch_ids) | Q(unit_id__in=person.unit_ids))
+    return Branch.objects.none()
+
+
+def get_branch_or_404(user, branch_id: int) -> Branch:
+    branch = visible_branches(user).filter(pk=branch_id).first()
+    if branch is None:
+        raise Http404
+    return branch

@@ -1,0 +1,13 @@
+from branches.access import person_for
+from branches.navigation import nav_for
+
+
+def current_person(request) -> dict:
+    user = getattr(request, "user", None)
+    person = person_for(user)
+    unread = 0
+    nav = []
+    if person.user_id:
+        unread = user.notifications.filter(read_at__isnull=True).count()
+        nav = nav_for(person, request.path)
+    return {"person": person, "unread_notifications": unread, "nav_items": nav}

@@ -1,0 +1,28 @@
+from .duty import AssessmentContent, Duty, DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget
+from .org import (
+    Branch,
+    ExternalOrganization,
+    Member,
+    Notification,
+    PartyGroup,
+    Role,
+    Unit,
+    YearSettings,
+)
+
+__all__ = [
+    "AssessmentContent",
+    "Branch",
+    "Duty",
+    "DutyEvidence",
+    "ExternalOrganization",
+    "KeyWorkPlan",
+    "KeyWorkTask",
+    "Member",
+    "MonthlyTarget",
+    "Notification",
+    "PartyGroup",
+    "Role",
+    "Unit",
+    "YearSettings",
+]

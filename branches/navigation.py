@@ -1,0 +1,32 @@
+"""The navigation shown on every page, filtered by role; entries whose page does not exist are left out."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from branches.access import Person
+
+NAV_ENTRIES = [
+    # (url name, label, icon, who sees it)
+    ("pairing:home", _("支部首页"), "house", lambda p: p.is_branch_officer),
+    ("pairing:activity_list", _("活动"), "calendar-event", lambda p: p.is_branch_officer or p.is_org_admin),
+    ("pairing:pair_list", _("结对共建"), "people", lambda p: p.is_branch_officer or p.is_org_admin),
+    ("branches:department_home", _("党建+业务"), "briefcase", lambda p: p.is_department),
+    ("branches:console", _("组织管理"), "diagram-3", lambda p: p.is_org_admin),
+    ("branches:dashboard", _("看板"), "bar-chart", lambda p: p.is_org_admin or p.is_viewer),
+    ("scoring:rankings", _("党建提质杯"), "trophy", lambda p: p.user_id is not None),
+    ("supervision:home", _("督导"), "clipboard-check", lambda p: p.is_org_admin or p.is_inspector or p.is_branch_officer),
+    ("supervision:cases", _("典型经验"), "journal-text", lambda p: p.user_id is not None),
+]
+
+
+def nav_for(person: Person, current_path: str) -> list[dict]:
+    items = []
+    for name, label, icon, visible in NAV_ENTRIES:
+        if not visible(person):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "icon": icon, "active": current_path.startswith(url) and url != "/"})
+    return items

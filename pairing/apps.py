@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PairingConfig(AppConfig):
+    name = "pairing"
+    verbose_name = _("结对共建与党建共建")

@@ -1,0 +1,19 @@
+import shutil
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _chinese_and_clean_media(settings):
+    """Tests read messages in Chinese, as users do, and write uploads to a throwaway folder."""
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_media():
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
