@@ -1,9 +1,13 @@
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR
+import tempfile
+from pathlib import Path
+
+from .base import BASE_DIR  # noqa: F401
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / ".test-media"
+# Each test process writes uploads to its own throwaway folder.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dangjian-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 LANGUAGE_CODE = "zh-hans"
