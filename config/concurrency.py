@@ -7,7 +7,7 @@ UPDATE, so a second person's save is told the record changed meanwhile instead o
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -20,8 +20,12 @@ class StaleRecordError(ValidationError):
         )
 
 
-def save_versioned(instance: models.Model, *, expected_version: int | None, fields: list[str] | None = None) -> None:
-    """Save `instance` only if its stored version is still `expected_version`; bump the version."""
+def save_versioned(instance: models.Model, *, expected_version: int | None) -> None:
+    """Save `instance` only if its stored version is still `expected_version`, bumping the version.
+
+    The version is claimed with one conditional UPDATE, then the ordinary save() runs, so history
+    (django-simple-history) and signals still see the change.
+    """
     model = type(instance)
     if instance.pk is None:
         instance.version = 1
@@ -29,14 +33,11 @@ def save_versioned(instance: models.Model, *, expected_version: int | None, fiel
         return
     if expected_version is None:
         expected_version = instance.version
-    names = fields or [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name != "version"]
-    values = {name: getattr(instance, name) for name in names}
-    for field in model._meta.concrete_fields:
-        if getattr(field, "auto_now", False):
-            values[field.attname] = field.pre_save(instance, add=False)
-    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, **values
-    )
-    if updated == 0:
-        raise StaleRecordError()
-    instance.version = expected_version + 1
+    with transaction.atomic():
+        claimed = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if claimed == 0:
+            raise StaleRecordError()
+        instance.version = expected_version + 1
+        instance.save()

@@ -1,7 +1,7 @@
-from .base import *  # noqa: F401,F403
 import tempfile
 from pathlib import Path
 
+from .base import *  # noqa: F401,F403
 from .base import BASE_DIR  # noqa: F401
 
 DEBUG = False
