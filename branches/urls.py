@@ -1,5 +1,55 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from branches import views
 
 app_name = "branches"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.console_home, name="console"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/new/", views.unit_edit, name="unit_create"),
+    path("units/<int:pk>/", views.unit_edit, name="unit_edit"),
+    path("branches/", views.branch_list, name="branch_list"),
+    path("branches/new/", views.branch_edit, name="branch_create"),
+    path("branches/<int:pk>/", views.branch_edit, name="branch_edit"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/new/", views.member_edit, name="member_create"),
+    path("members/<int:pk>/", views.member_edit, name="member_edit"),
+    path("outside-orgs/", views.external_org_list, name="external_org_list"),
+    path("outside-orgs/new/", views.external_org_edit, name="external_org_create"),
+    path("outside-orgs/<int:pk>/", views.external_org_edit, name="external_org_edit"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:user_id>/roles/new/", views.role_edit, name="role_create"),
+    path("roles/<int:pk>/", views.role_edit, name="role_edit"),
+    path("roles/<int:pk>/delete/", views.role_delete, name="role_delete"),
+    path("import/", views.import_page, name="import"),
+    path("import/<str:kind>/template.xlsx", views.import_template, name="import_template"),
+    path("year/", views.year_setup, name="year_setup_current"),
+    path("year/<int:year>/", views.year_setup, name="year_setup"),
+    path("year/<int:year>/pairs/new/", views.pair_edit, name="pair_create"),
+    path("year/<int:year>/pairs/<int:pk>/", views.pair_edit, name="pair_edit"),
+    path("year/<int:year>/pairs/<int:pk>/delete/", views.pair_delete, name="pair_delete"),
+    path("year/<int:year>/pairs/copy/", views.copy_pairs, name="copy_pairs"),
+    path("year/<int:year>/partnerships/new/", views.partnership_create, name="partnership_create"),
+    path("year/<int:year>/partnerships/<int:pk>/delete/", views.partnership_delete, name="partnership_delete"),
+    path("year/<int:year>/assessment/new/", views.assessment_edit, name="assessment_create"),
+    path("year/<int:year>/assessment/<int:pk>/", views.assessment_edit, name="assessment_edit"),
+    path("year/<int:year>/assessment/<int:pk>/delete/", views.assessment_delete, name="assessment_delete"),
+    path("year/<int:year>/settings/", views.year_settings, name="year_settings"),
+    path("filing/", views.filing_board, name="filing"),
+    path("filing/remind/", views.filing_remind, name="filing_remind"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path("department/", views.department_home, name="department_home"),
+    path("department/<int:unit_id>/evidence/new/", views.evidence_edit, name="evidence_create"),
+    path("department/<int:unit_id>/evidence/<int:pk>/", views.evidence_edit, name="evidence_edit"),
+    path("department/<int:unit_id>/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("department/<int:unit_id>/plan/", views.plan_save, name="plan_save"),
+    path("department/<int:unit_id>/tasks/new/", views.task_edit, name="task_create"),
+    path("department/<int:unit_id>/tasks/<int:pk>/", views.task_edit, name="task_edit"),
+    path("department/tasks/<int:task_id>/targets/new/", views.target_create, name="target_create"),
+    path("department/targets/<int:pk>/status/", views.target_status, name="target_status"),
+]

@@ -1,18 +1,22 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from config import views
+from config import history_views, profile_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", profile_views.profile, name="profile"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("work/", include("pairing.urls")),
+    path("org/history/<str:app_label>/<str:model_name>/<str:pk>/", history_views.record_history, name="record_history"),
     path("org/", include("branches.urls")),
     path("cup/", include("scoring.urls")),
     path("supervision/", include("supervision.urls")),
@@ -24,5 +28,9 @@ if settings.DEBUG or getattr(settings, "SERVE_MEDIA", True):
     # Evidence files are served by Django behind login checks in the views that link to them;
     # on an intranet install without a separate file server this keeps `make run` complete.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", views.protected_media, {"document_root": settings.MEDIA_ROOT})]
+
+if os.environ.get("BENCH_FLOOR_VIEW") == "1":
+    # The benchmark's floor: a constant view under the same server and middleware (bench/floor_views.py).
+    urlpatterns += [path("bench/", include("bench.floor_views"))]
 
 __all__ = ["serve"]

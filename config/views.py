@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
 from branches.access import person_for
@@ -42,12 +44,41 @@ def protected_media(request: HttpRequest, path: str, document_root: str) -> Http
     return serve(request, path, document_root=document_root)
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": False}
+def _database_reachable() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        checks["database"] = True
+        return True
     except Exception:  # noqa: BLE001 - any failure means unhealthy
-        pass
-    return JsonResponse({"ok": all(checks.values()), **checks}, status=200 if all(checks.values()) else 503)
+        # A connection that failed mid-request must not be reused by the next probe.
+        connection.close_if_unusable_or_obsolete()
+        return False
+
+
+def _broker_reachable(url: str, timeout: float) -> bool:
+    from kombu import Connection
+
+    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout, "max_retries": 0}
+    try:
+        with Connection(url, connect_timeout=timeout, transport_options=options) as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        return False
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Whether the database and (when one is configured) the Celery broker answer.
+
+    Open to anonymous callers and exempt from the HTTPS redirect, so a load balancer can probe it;
+    answers 503 when something is down. `"broker": null` means no broker is configured (tasks run
+    in-process).
+    """
+    checks: dict[str, bool | None] = {"database": _database_reachable(), "broker": None}
+    broker_url = getattr(settings, "CELERY_BROKER_URL", "")
+    if broker_url and not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        timeout = float(getattr(settings, "HEALTHZ_BROKER_TIMEOUT", 2.0))
+        checks["broker"] = _broker_reachable(broker_url, timeout)
+    ok = all(value is not False for value in checks.values())
+    return JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)

@@ -3,15 +3,34 @@ so the seeds' rules are enforced in one place."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, ExternalOrganization
-from branches.periods import validate_year
-from pairing.models import Pair, PairGrassroots, Partnership
+from branches.access import person_for
+from branches.models import Branch, ExternalOrganization, Member
+from branches.periods import Quarter, validate_year
+from config.concurrency import save_versioned
+from pairing import uploads
+from pairing.models import (
+    Activity,
+    ActivityKind,
+    AnnualPlan,
+    Evidence,
+    InformationExchange,
+    JointMeeting,
+    KeyProject,
+    Pair,
+    PairGrassroots,
+    Partnership,
+    Problem,
+    ProjectTask,
+)
 
 
 @transaction.atomic
@@ -95,3 +114,623 @@ def copy_pairs_from_year(*, source_year: int, target_year: int) -> list[Pair]:
         except ValidationError:
             continue
     return created
+
+
+# =============================================================================================
+# The branch workspace: activities and evidence, plans, key projects and task claim lists,
+# problems, joint meetings and information exchanges. Pages and the API both call these, so each
+# rule (permission, quarter lock, dates, roster, file types) lives here once.
+# =============================================================================================
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _deny() -> PermissionDenied:
+    return PermissionDenied(_("您没有修改该记录的权限：只能修改本支部及本支部所在共建对子、党建共建的记录。"))
+
+
+def owner_branch_ids(owner: Pair | Partnership) -> set[int]:
+    if isinstance(owner, Pair):
+        return {owner.lead_branch_id, *PairGrassroots.objects.filter(pair=owner).values_list("branch_id", flat=True)}
+    return {owner.branch_id}
+
+
+def can_edit_owner(user, owner: Pair | Partnership) -> bool:
+    person = person_for(user)
+    return person.is_org_admin or bool(owner_branch_ids(owner) & person.branch_ids)
+
+
+def can_edit_activity(user, activity: Activity) -> bool:
+    person = person_for(user)
+    if person.can_edit_branch(activity.owner_branch_id):
+        return True
+    owner = activity.pair or activity.partnership
+    return owner is not None and can_edit_owner(user, owner)
+
+
+def _ensure_branch(user, branch: Branch) -> None:
+    if not person_for(user).can_edit_branch(branch.pk):
+        raise _deny()
+
+
+def _ensure_owner(user, owner: Pair | Partnership) -> None:
+    if not can_edit_owner(user, owner):
+        raise _deny()
+
+
+# --- quarter lock ------------------------------------------------------------------------------
+
+
+def quarter_locked(quarter: Quarter) -> bool:
+    """True once the quarter's ranking has been published (scoring owns the rule)."""
+    from scoring.locks import quarter_is_locked
+
+    return quarter_is_locked(quarter)
+
+
+def lock_message(quarter: Quarter) -> str:
+    return _("%(quarter)s 的党建提质杯排名已发布，该季度的记录已锁定为只读。") % {"quarter": str(quarter)}
+
+
+def _lock_errors(day: date | None, field: str = "date") -> dict:
+    if day is None:
+        return {}
+    from scoring.locks import ensure_quarter_open
+
+    try:
+        ensure_quarter_open(day)
+    except ValidationError as exc:
+        messages = exc.message_dict.get("date") if hasattr(exc, "error_dict") else exc.messages
+        return {field: messages or [lock_message(Quarter.of(day))]}
+    return {}
+
+
+def ensure_open(day: date | None, field: str = "date") -> None:
+    errors = _lock_errors(day, field)
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_is_locked(day: date | None) -> bool:
+    return bool(day) and quarter_locked(Quarter.of(day))
+
+
+# --- shared checks -----------------------------------------------------------------------------
+
+
+def _add(errors: dict, field: str, message) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _merge(errors: dict, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, items in exc.error_dict.items():
+            errors.setdefault(field, []).extend(items)
+    else:
+        errors.setdefault("__all__", []).extend(exc.error_list)
+
+
+def _check_past_date(errors: dict, day: date | None, field: str, *, required: bool = True,
+                     year: int | None = None) -> None:
+    if day is None:
+        if required:
+            _add(errors, field, _("请填写日期。"))
+        return
+    if day > _today():
+        _add(errors, field, _("日期不能晚于今天（%(today)s）。") % {"today": _today().isoformat()})
+    if year and day.year != year:
+        _add(errors, field, _("日期必须在 %(year)s 年度内。") % {"year": year})
+
+
+def _text(data: dict, key: str) -> str:
+    return (data.get(key) or "").strip()
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- activities and evidence -------------------------------------------------------------------
+
+
+def _store_evidence(*, activity: Activity, checked: Iterable[uploads.CheckedFile], user) -> list[Evidence]:
+    created = []
+    for item in checked:
+        evidence = Evidence(activity=activity, original_name=item.original_name, content_type=item.content_type,
+                            size=item.size, uploaded_by=user)
+        evidence.file.save(item.stored_name(), uploads.stored_content(item), save=False)
+        thumbnail = uploads.make_thumbnail(item)
+        if thumbnail is not None:
+            evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        evidence.save()
+        created.append(evidence)
+    return created
+
+
+def _delete_files_on_commit(*fields) -> None:
+    names = [(f.storage, f.name) for f in fields if f]
+
+    def remove() -> None:
+        for storage, name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                pass
+
+    transaction.on_commit(remove)
+
+
+def _apply_activity(activity: Activity, *, user, branch: Branch, data: dict,
+                    files: Iterable[UploadedFile] | None, existing_files: int) -> Activity:
+    from pairing.selectors import pair_branch_ids, pair_of_branch
+
+    errors: dict = {}
+    day = data.get("date")
+    title = _text(data, "title")
+    kind: ActivityKind | None = data.get("kind")
+    pair: Pair | None = data.get("pair")
+    partnership: Partnership | None = data.get("partnership")
+    _check_past_date(errors, day, "date")
+    if not title:
+        _add(errors, "title", _("请填写活动标题。"))
+    if kind is None:
+        _add(errors, "kind", _("请选择活动类型。"))
+    elif not kind.is_active and kind.pk != activity.kind_id:
+        _add(errors, "kind", _("该活动类型已停用，请另选。"))
+    if pair and partnership:
+        _add(errors, "pair", _("一项活动只能属于一个共建对子或一个党建共建。"))
+
+    year = day.year if day else _today().year
+    branch_pair = pair_of_branch(branch, year)
+    allowed_ids = pair_branch_ids(branch_pair) if branch_pair else {branch.pk}
+    chosen = {b.pk: b for b in (data.get("branches") or [])}
+    chosen[branch.pk] = branch
+    stray = [b.name for pk, b in chosen.items() if pk not in allowed_ids]
+    if stray:
+        _add(errors, "branches", _("只能选择本支部和 %(year)s 年结对的支部；“%(names)s”不在其中。")
+             % {"year": year, "names": "、".join(stray)})
+    if pair is not None:
+        if branch.pk not in pair_branch_ids(pair):
+            _add(errors, "pair", _("本支部不在所选的共建对子中。"))
+        elif len(set(chosen) & pair_branch_ids(pair)) < 2:
+            _add(errors, "branches", _("共建活动须有结对支部共同参加，请勾选结对支部。"))
+    elif partnership is None and branch_pair is not None and len(set(chosen) & allowed_ids) > 1:
+        # Partner branches took part: this is the pair's joint activity.
+        pair = branch_pair
+    if partnership is not None and partnership.branch_id != branch.pk:
+        _add(errors, "partnership", _("所选党建共建不属于本支部。"))
+    owner = pair or partnership
+    if day and owner is not None and day.year != owner.year:
+        _add(errors, "date", _("日期必须在 %(year)s 年度内（所属共建的年度）。") % {"year": owner.year})
+
+    attendees = list(data.get("attendees") or [])
+    outside = [m.name for m in attendees if m.branch_id not in chosen or not m.is_active]
+    if outside:
+        _add(errors, "attendees", _("参加党员须是参加支部的在册党员：“%(names)s”不是。") % {"names": "、".join(outside)})
+    guest_count = data.get("guest_count") or 0
+    if not isinstance(guest_count, int) or guest_count < 0:
+        _add(errors, "guest_count", _("其他参加人数须为不小于 0 的整数。"))
+        guest_count = 0
+    if files:
+        try:
+            checked = uploads.check_files(files, already=existing_files)
+        except ValidationError as exc:
+            _merge(errors, exc)
+            checked = []
+    else:
+        checked = []
+    errors_lock = _lock_errors(day) if day else {}
+    for field, items in errors_lock.items():
+        errors.setdefault(field, []).extend(items)
+    _raise(errors)
+
+    activity.date = day
+    activity.title = title
+    activity.kind = kind
+    activity.pair = pair
+    activity.partnership = partnership
+    activity.guest_count = guest_count
+    activity.location = _text(data, "location")
+    activity.summary = _text(data, "summary")
+    activity.full_clean()
+    activity.save()
+    activity.branches.set(list(chosen.values()))
+    activity.attendees.set(attendees)
+    _store_evidence(activity=activity, checked=checked, user=user)
+    return activity
+
+
+@transaction.atomic
+def log_activity(*, user, branch: Branch, data: dict, files: Iterable[UploadedFile] | None = None) -> Activity:
+    """Log an activity of `branch`. `data`: date, kind, title, branches, pair?, partnership?, attendees,
+    guest_count, location, summary. The own branch always takes part; partner branches make it the
+    pair's joint activity."""
+    _ensure_branch(user, branch)
+    activity = Activity(owner_branch=branch, created_by=user if getattr(user, "pk", None) else None)
+    return _apply_activity(activity, user=user, branch=branch, data=data, files=files, existing_files=0)
+
+
+@transaction.atomic
+def update_activity(*, user, activity: Activity, data: dict, files: Iterable[UploadedFile] | None = None) -> Activity:
+    if not can_edit_activity(user, activity):
+        raise _deny()
+    stored = Activity.objects.select_for_update().get(pk=activity.pk)
+    ensure_open(stored.date)
+    return _apply_activity(activity, user=user, branch=activity.owner_branch, data=data, files=files,
+                           existing_files=stored.evidence.count())
+
+
+@transaction.atomic
+def delete_activity(*, user, activity: Activity) -> None:
+    if not can_edit_activity(user, activity):
+        raise _deny()
+    ensure_open(activity.date)
+    files = []
+    for evidence in activity.evidence.all():
+        files += [evidence.file, evidence.thumbnail]
+    _delete_files_on_commit(*files)
+    activity.delete()
+
+
+@transaction.atomic
+def add_evidence(*, user, activity: Activity, files: Iterable[UploadedFile]) -> list[Evidence]:
+    if not can_edit_activity(user, activity):
+        raise _deny()
+    ensure_open(activity.date)
+    files = [f for f in (files or []) if f]
+    if not files:
+        raise ValidationError({"files": [_("请选择要上传的文件。")]})
+    checked = uploads.check_files(files, already=activity.evidence.count())
+    return _store_evidence(activity=activity, checked=checked, user=user)
+
+
+@transaction.atomic
+def delete_evidence(*, user, evidence: Evidence) -> None:
+    activity = evidence.activity
+    if not can_edit_activity(user, activity):
+        raise _deny()
+    ensure_open(activity.date)
+    _delete_files_on_commit(evidence.file, evidence.thumbnail)
+    evidence.delete()
+
+
+# --- annual plans ------------------------------------------------------------------------------
+
+PLAN_FIELDS = ("goals", "measures", "timeline", "lead_responsibilities", "partner_responsibilities")
+
+
+@transaction.atomic
+def file_annual_plan(*, user, owner: Pair | Partnership, data: dict, document: UploadedFile | None = None,
+                     expected_version: int | None = None) -> AnnualPlan:
+    """File (备案) or revise the annual plan of a pair or partnership. The filing date is set the first
+    time and never moves; a revision made from a stale page is refused (optimistic concurrency)."""
+    _ensure_owner(user, owner)
+    owner_field = "pair" if isinstance(owner, Pair) else "partnership"
+    plan = AnnualPlan.objects.filter(**{owner_field: owner}).first()
+    if plan is None:
+        plan = AnnualPlan(**{owner_field: owner}, year=owner.year)
+    errors: dict = {}
+    if not _text(data, "goals"):
+        _add(errors, "goals", _("请填写工作目标。"))
+    checked = None
+    try:
+        checked = uploads.check_document(document, field="document")
+    except ValidationError as exc:
+        _merge(errors, exc)
+    _raise(errors)
+    for field in PLAN_FIELDS:
+        setattr(plan, field, _text(data, field))
+    plan.year = owner.year
+    if plan.filed_on is None:
+        plan.filed_on = _today()
+        plan.filed_by = user if getattr(user, "pk", None) else None
+    old_document = plan.document if plan.pk and plan.document else None
+    if checked is not None:
+        plan.document.save(checked.stored_name(), uploads.stored_content(checked), save=False)
+        if old_document:
+            _delete_files_on_commit(old_document)
+    plan.full_clean()
+    save_versioned(plan, expected_version=expected_version)
+    return plan
+
+
+# --- key projects and task claim lists ---------------------------------------------------------
+
+
+@transaction.atomic
+def save_key_project(*, user, pair: Pair, data: dict, project: KeyProject | None = None) -> KeyProject:
+    _ensure_owner(user, pair)
+    project = project or KeyProject(pair=pair)
+    if project.pair_id != pair.pk:
+        raise _deny()
+    errors: dict = {}
+    if not _text(data, "title"):
+        _add(errors, "title", _("请填写项目名称。"))
+    _raise(errors)
+    project.title = _text(data, "title")
+    project.kind = data.get("kind") or KeyProject.Kind.PROJECT
+    project.goal = _text(data, "goal")
+    project.description = _text(data, "description")
+    project.status = data.get("status") or project.status or KeyProject.Status.ACTIVE
+    project.full_clean()
+    project.save()
+    return project
+
+
+def _task_lock(task: ProjectTask) -> None:
+    """A task completed in a published quarter keeps what the ranking saw."""
+    if task.completed_on:
+        ensure_open(task.completed_on, "__all__")
+
+
+@transaction.atomic
+def add_task(*, user, project: KeyProject, data: dict) -> ProjectTask:
+    _ensure_owner(user, project.pair)
+    errors: dict = {}
+    if not _text(data, "title"):
+        _add(errors, "title", _("请填写任务内容。"))
+    due = data.get("due_date")
+    if due and due.year != project.pair.year:
+        _add(errors, "due_date", _("完成时限必须在 %(year)s 年度内。") % {"year": project.pair.year})
+    _raise(errors)
+    task = ProjectTask(project=project, title=_text(data, "title"), due_date=due)
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def claim_task(*, user, task: ProjectTask, claimant: Member | None, commitment: str,
+               claimed_on: date | None = None) -> ProjectTask:
+    """A member of either side of the pair claims the task and signs a commitment (任务领办)."""
+    _ensure_owner(user, task.project.pair)
+    if task.status == ProjectTask.Status.DONE:
+        raise ValidationError({"__all__": [_("该任务已完成，不能再领办。")]})
+    claimed_on = claimed_on or _today()
+    errors: dict = {}
+    if claimant is None:
+        _add(errors, "claimant", _("请选择领办党员。"))
+    elif not claimant.is_active:
+        _add(errors, "claimant", _("“%(name)s”不是在册党员。") % {"name": claimant.name})
+    if not (commitment or "").strip():
+        _add(errors, "commitment", _("领办任务须填写承诺内容。"))
+    _check_past_date(errors, claimed_on, "claimed_on")
+    errors.update({k: v for k, v in _lock_errors(claimed_on, "claimed_on").items() if k not in errors})
+    _raise(errors)
+    task.claimant = claimant
+    task.commitment = commitment.strip()
+    task.claimed_on = claimed_on
+    if task.status == ProjectTask.Status.OPEN:
+        task.status = ProjectTask.Status.CLAIMED
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def update_task_progress(*, user, task: ProjectTask, progress_note: str) -> ProjectTask:
+    _ensure_owner(user, task.project.pair)
+    if task.status == ProjectTask.Status.OPEN or not task.claimant_id:
+        raise ValidationError({"progress_note": [_("请先由党员领办该任务，再填写进展。")]})
+    if task.status == ProjectTask.Status.DONE:
+        _task_lock(task)
+    if not (progress_note or "").strip():
+        raise ValidationError({"progress_note": [_("请填写进展情况。")]})
+    task.progress_note = progress_note.strip()
+    if task.status == ProjectTask.Status.CLAIMED:
+        task.status = ProjectTask.Status.IN_PROGRESS
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def complete_task(*, user, task: ProjectTask, completed_on: date | None = None,
+                  progress_note: str = "") -> ProjectTask:
+    _ensure_owner(user, task.project.pair)
+    if task.status == ProjectTask.Status.OPEN or not task.claimant_id:
+        raise ValidationError({"completed_on": [_("请先由党员领办该任务，再标记完成。")]})
+    completed_on = completed_on or _today()
+    errors: dict = {}
+    _check_past_date(errors, completed_on, "completed_on")
+    if task.claimed_on and completed_on < task.claimed_on:
+        _add(errors, "completed_on", _("完成日期不能早于领办日期。"))
+    for field, items in _lock_errors(completed_on, "completed_on").items():
+        errors.setdefault(field, []).extend(items)
+    _raise(errors)
+    task.completed_on = completed_on
+    task.status = ProjectTask.Status.DONE
+    if (progress_note or "").strip():
+        task.progress_note = progress_note.strip()
+    task.full_clean()
+    task.save()
+    return task
+
+
+# --- problems ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def raise_problem(*, user, pair: Pair, data: dict) -> Problem:
+    _ensure_owner(user, pair)
+    problem = Problem(pair=pair)
+    return _apply_problem(problem, data)
+
+
+def _apply_problem(problem: Problem, data: dict) -> Problem:
+    pair = problem.pair
+    errors: dict = {}
+    raised_by = data.get("raised_by")
+    if raised_by is None:
+        _add(errors, "raised_by", _("请选择提出方。"))
+    elif raised_by.pk not in owner_branch_ids(pair):
+        _add(errors, "raised_by", _("提出方必须是结对双方之一。"))
+    if not _text(data, "title"):
+        _add(errors, "title", _("请填写难题。"))
+    raised_on = data.get("raised_on")
+    _check_past_date(errors, raised_on, "raised_on", year=pair.year)
+    status = data.get("status") or Problem.Status.OPEN
+    if status == Problem.Status.SOLVED and problem.status != Problem.Status.SOLVED:
+        _add(errors, "status", _("请通过“登记解决”填写解决措施和日期。"))
+    for field, items in _lock_errors(raised_on, "raised_on").items():
+        errors.setdefault(field, []).extend(items)
+    _raise(errors)
+    problem.raised_by = raised_by
+    problem.title = _text(data, "title")
+    problem.description = _text(data, "description")
+    problem.raised_on = raised_on
+    problem.status = status
+    problem.full_clean()
+    problem.save()
+    return problem
+
+
+@transaction.atomic
+def update_problem(*, user, problem: Problem, data: dict) -> Problem:
+    _ensure_owner(user, problem.pair)
+    ensure_open(problem.raised_on, "raised_on")
+    if problem.solved_on:
+        ensure_open(problem.solved_on, "__all__")
+    return _apply_problem(problem, data)
+
+
+@transaction.atomic
+def solve_problem(*, user, problem: Problem, solution: str, solved_on: date | None = None) -> Problem:
+    _ensure_owner(user, problem.pair)
+    if problem.solved_on:
+        ensure_open(problem.solved_on, "__all__")
+    solved_on = solved_on or _today()
+    errors: dict = {}
+    if not (solution or "").strip():
+        _add(errors, "solution", _("请填写解决措施。"))
+    _check_past_date(errors, solved_on, "solved_on")
+    if problem.raised_on and solved_on < problem.raised_on:
+        _add(errors, "solved_on", _("解决日期不能早于提出日期。"))
+    for field, items in _lock_errors(solved_on, "solved_on").items():
+        errors.setdefault(field, []).extend(items)
+    _raise(errors)
+    problem.solution = solution.strip()
+    problem.solved_on = solved_on
+    problem.status = Problem.Status.SOLVED
+    problem.full_clean()
+    problem.save()
+    return problem
+
+
+# --- joint meetings ----------------------------------------------------------------------------
+
+MEETING_FIELDS = ("topic", "attendees", "minutes", "decisions")
+
+
+@transaction.atomic
+def record_meeting(*, user, owner: Pair | Partnership | None = None, data: dict,
+                   file: UploadedFile | None = None, meeting: JointMeeting | None = None) -> JointMeeting:
+    """Record (or correct) a joint meeting 联席会 of a pair or partnership."""
+    if meeting is not None:
+        owner = meeting.owner
+        _ensure_owner(user, owner)
+        ensure_open(meeting.date)
+    else:
+        _ensure_owner(user, owner)
+        meeting = JointMeeting(**{"pair" if isinstance(owner, Pair) else "partnership": owner},
+                               created_by=user if getattr(user, "pk", None) else None)
+    errors: dict = {}
+    day = data.get("date")
+    _check_past_date(errors, day, "date", year=owner.year)
+    if not _text(data, "topic"):
+        _add(errors, "topic", _("请填写会议议题。"))
+    checked = None
+    try:
+        checked = uploads.check_document(file, field="file")
+    except ValidationError as exc:
+        _merge(errors, exc)
+    for field, items in _lock_errors(day).items():
+        errors.setdefault(field, []).extend(items)
+    _raise(errors)
+    meeting.date = day
+    for field in MEETING_FIELDS:
+        setattr(meeting, field, _text(data, field))
+    if checked is not None:
+        if meeting.file:
+            _delete_files_on_commit(meeting.file)
+        meeting.file.save(checked.stored_name(), uploads.stored_content(checked), save=False)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def delete_meeting(*, user, meeting: JointMeeting) -> None:
+    _ensure_owner(user, meeting.owner)
+    ensure_open(meeting.date)
+    _delete_files_on_commit(meeting.file)
+    meeting.delete()
+
+
+# --- information exchanges ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_information_exchange(*, user, partnership: Partnership | None = None, data: dict,
+                                file: UploadedFile | None = None,
+                                exchange: InformationExchange | None = None) -> InformationExchange:
+    """Record 信息互通 with a partner organisation: assessment, thinking dynamics, attendance; each
+    kind once a month at most, at least once a quarter."""
+    if exchange is not None:
+        partnership = exchange.partnership
+        _ensure_owner(user, partnership)
+        ensure_open(exchange.quarter.start, "__all__")
+    else:
+        _ensure_owner(user, partnership)
+        exchange = InformationExchange(partnership=partnership,
+                                       created_by=user if getattr(user, "pk", None) else None)
+    errors: dict = {}
+    kind = data.get("kind")
+    if kind not in InformationExchange.Kind.values:
+        _add(errors, "kind", _("请选择互通类别。"))
+    period_year = data.get("period_year") or partnership.year
+    month = data.get("period_month")
+    if period_year != partnership.year:
+        _add(errors, "period_year", _("所属年度必须与共建年度一致（%(year)s）。") % {"year": partnership.year})
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        _add(errors, "period_month", _("请选择所属月份。"))
+    exchanged_on = data.get("exchanged_on")
+    _check_past_date(errors, exchanged_on, "exchanged_on")
+    if not _text(data, "content"):
+        _add(errors, "content", _("请填写互通内容。"))
+    if not errors.get("period_month") and not errors.get("period_year"):
+        period_start = date(period_year, month, 1)
+        for field, items in _lock_errors(period_start, "period_month").items():
+            errors.setdefault(field, []).extend(items)
+        if exchanged_on and exchanged_on < period_start:
+            _add(errors, "exchanged_on", _("互通日期不能早于所属月份。"))
+        duplicate = InformationExchange.objects.filter(
+            partnership=partnership, kind=kind, period_year=period_year, period_month=month
+        ).exclude(pk=exchange.pk)
+        if kind and duplicate.exists():
+            _add(errors, "period_month", _("%(year)s 年 %(month)s 月的“%(kind)s”已登记，请修改原记录。") % {
+                "year": period_year, "month": month, "kind": InformationExchange.Kind(kind).label})
+    checked = None
+    try:
+        checked = uploads.check_document(file, field="file")
+    except ValidationError as exc:
+        _merge(errors, exc)
+    _raise(errors)
+    exchange.kind = kind
+    exchange.period_year = period_year
+    exchange.period_month = month
+    exchange.exchanged_on = exchanged_on
+    exchange.content = _text(data, "content")
+    if checked is not None:
+        if exchange.file:
+            _delete_files_on_commit(exchange.file)
+        exchange.file.save(checked.stored_name(), uploads.stored_content(checked), save=False)
+    exchange.full_clean()
+    try:
+        with transaction.atomic():
+            exchange.save()
+    except IntegrityError:
+        raise ValidationError({"period_month": [_("该月份的同类信息互通已登记。")]})
+    return exchange

@@ -1,0 +1,428 @@
+"""The quarterly 党建提质杯: the rubric as data, ranking groups, manual scores, vetoes and ranking snapshots.
+
+A published snapshot stores everything it showed (item names, maxima, rule text, points, the records
+behind them), so changing a rubric later never moves a published score.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import Branch
+from branches.periods import MAX_YEAR, MIN_YEAR, Quarter
+
+YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+POINTS = {"max_digits": 8, "decimal_places": 2}
+
+
+class QuarterFields(models.Model):
+    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    number = models.PositiveSmallIntegerField(_("季度"), validators=QUARTER_VALIDATORS)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter(self.year, self.number)
+
+
+class Rubric(models.Model):
+    """评分细则: one version of the rules, in force from a quarter of its year until a later version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        ACTIVE = "active", _("生效")
+        RETIRED = "retired", _("已停用")
+
+    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    valid_from = models.PositiveSmallIntegerField(
+        _("自第几季度起适用"), default=1, validators=QUARTER_VALIDATORS
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    notes = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评分细则")
+        verbose_name_plural = _("评分细则")
+        ordering = ["-year", "-version"]
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="rubric_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name} v{self.version}"
+
+    @property
+    def base_points(self) -> Decimal:
+        return sum((i.max_points for i in self.items.all() if not i.is_bonus), Decimal("0"))
+
+
+class RubricSection(models.Model):
+    rubric = models.ForeignKey(Rubric, verbose_name=_("评分细则"), on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(_("名称"), max_length=100)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("评分板块")
+        verbose_name_plural = _("评分板块")
+        ordering = ["rubric", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RubricItem(models.Model):
+    class Mode(models.TextChoices):
+        PARTY_BUSINESS = "party_business", _("党建+业务")
+        PAIRING = "pairing", _("结对共建")
+        PARTNERSHIP = "partnership", _("党建共建")
+        BASE = "base", _("基础工作")
+        SUPERVISION = "supervision", _("常态化督导")
+
+    class Method(models.TextChoices):
+        COUNT_TARGET = "count_target", _("按数量达标")
+        ON_TIME = "on_time", _("按时备案")
+        RATIO = "ratio", _("完成比例")
+        DEDUCTION_PER = "deduction_per", _("按次扣分")
+        MANUAL = "manual", _("人工评分")
+
+    class Source(models.TextChoices):
+        PAIR_JOINT_ACTIVITIES = "pair_joint_activities", _("结对共建活动")
+        PARTNERSHIP_JOINT_ACTIVITIES = "partnership_joint_activities", _("党建共建活动")
+        PAIR_PLAN_FILED = "pair_plan_filed", _("结对共建实施方案备案")
+        PARTNERSHIP_PLAN_FILED = "partnership_plan_filed", _("党建共建方案备案")
+        DEPARTMENT_PLAN_FILED = "department_plan_filed", _("部门年度重点工作方案备案")
+        DUTY_TARGETS_MET = "duty_targets_met", _("党建+业务月度目标完成")
+        PROJECT_TASKS_ON_TIME = "project_tasks_on_time", _("领办任务按期完成")
+        PROBLEMS_SOLVED = "problems_solved", _("共建难题解决")
+        INFORMATION_EXCHANGES = "information_exchanges", _("信息互通")
+        JOINT_MEETINGS = "joint_meetings", _("联席会")
+        OVERDUE_RECTIFICATIONS = "overdue_rectifications", _("逾期未整改问题")
+        BRANCH_ACTIVITIES = "branch_activities", _("支部活动")
+
+    rubric = models.ForeignKey(Rubric, verbose_name=_("评分细则"), on_delete=models.CASCADE, related_name="items")
+    section = models.ForeignKey(RubricSection, verbose_name=_("板块"), on_delete=models.PROTECT, related_name="items")
+    code = models.CharField(_("编码"), max_length=32)
+    name = models.CharField(_("评分项"), max_length=200)
+    mode = models.CharField(_("所属模式"), max_length=20, choices=Mode.choices)
+    branch_kinds = models.JSONField(_("适用支部类型"), default=list, blank=True,
+                                    help_text=_("为空表示适用于全部支部类型"))
+    max_points = models.DecimalField(_("分值"), validators=[MinValueValidator(0)], **POINTS)
+    method = models.CharField(_("计分方式"), max_length=20, choices=Method.choices)
+    source = models.CharField(_("数据来源"), max_length=40, choices=Source.choices, blank=True)
+    target = models.DecimalField(_("季度目标数"), null=True, blank=True, validators=[MinValueValidator(0)], **POINTS)
+    deduction = models.DecimalField(_("每次扣分"), null=True, blank=True, validators=[MinValueValidator(0)], **POINTS)
+    is_bonus = models.BooleanField(_("加分项"), default=False)
+    rule = models.TextField(_("评分标准"), blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评分项")
+        verbose_name_plural = _("评分项")
+        ordering = ["rubric", "section__sort_order", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="rubric_item_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.branch_kinds or kind in self.branch_kinds
+
+    def clean(self) -> None:
+        errors = {}
+        valid_kinds = set(Branch.Kind.values)
+        if not isinstance(self.branch_kinds, list) or not set(self.branch_kinds) <= valid_kinds:
+            errors["branch_kinds"] = gettext("适用支部类型只能是：%(kinds)s。") % {"kinds": "、".join(valid_kinds)}
+        if self.method != self.Method.MANUAL and not self.source:
+            errors["source"] = gettext("按记录计分的评分项必须选择数据来源。")
+        if self.method == self.Method.MANUAL and self.source:
+            errors["source"] = gettext("人工评分项不选择数据来源。")
+        if self.method == self.Method.COUNT_TARGET and not self.target:
+            errors["target"] = gettext("按数量达标计分须填写大于 0 的季度目标数。")
+        if self.method == self.Method.DEDUCTION_PER and not self.deduction:
+            errors["deduction"] = gettext("按次扣分须填写每次扣分。")
+        if self.source and self.method != self.Method.MANUAL and "method" not in errors:
+            from scoring.engine.sources import SOURCES
+
+            allowed = SOURCES.get(self.source, (None, ()))[1]
+            if self.method not in allowed:
+                errors["method"] = gettext("数据来源“%(source)s”只支持：%(methods)s。") % {
+                    "source": self.get_source_display(),
+                    "methods": "、".join(str(self.Method(m).label) for m in allowed)}
+        if self.section_id and self.rubric_id and self.section.rubric_id != self.rubric_id:
+            errors["section"] = gettext("板块必须属于同一评分细则。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RankingGroup(models.Model):
+    """A group branches are ranked within: by branch kinds, and/or an explicit list of branches."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    branch_kinds = models.JSONField(_("包含支部类型"), default=list, blank=True)
+    branches = models.ManyToManyField(Branch, verbose_name=_("指定党支部"), blank=True, related_name="ranking_groups",
+                                      help_text=_("指定的党支部优先归入本组"))
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("排名分组")
+        verbose_name_plural = _("排名分组")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not isinstance(self.branch_kinds, list) or not set(self.branch_kinds) <= set(Branch.Kind.values):
+            raise ValidationError({"branch_kinds": gettext("包含支部类型无效。")})
+
+
+class ManualScore(QuarterFields):
+    """A manual (or manual bonus) item scored by the organisation department for a branch and quarter."""
+
+    branch = models.ForeignKey(Branch, verbose_name=_("党支部"), on_delete=models.CASCADE, related_name="manual_scores")
+    item = models.ForeignKey(RubricItem, verbose_name=_("评分项"), on_delete=models.CASCADE, related_name="manual_scores")
+    points = models.DecimalField(_("得分"), **POINTS)
+    reason = models.TextField(_("评分理由"))
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("评分人"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("人工评分")
+        verbose_name_plural = _("人工评分")
+        ordering = ["-year", "-number", "branch__code", "item__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number", "branch", "item"], name="manual_score_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.branch} · {self.item.code}"
+
+
+class Veto(QuarterFields):
+    """一票否决: places the branch last in its ranking group for the quarter, whatever its points."""
+
+    branch = models.ForeignKey(Branch, verbose_name=_("党支部"), on_delete=models.CASCADE, related_name="vetoes")
+    reason = models.TextField(_("否决理由"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("操作人"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("一票否决")
+        verbose_name_plural = _("一票否决")
+        ordering = ["-year", "-number", "branch__code"]
+        constraints = [models.UniqueConstraint(fields=["year", "number", "branch"], name="veto_once")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.branch}"
+
+
+class CompileJob(QuarterFields):
+    """A compile requested from the page, the command or beat; the page polls its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
+    stage = models.CharField(_("当前步骤"), max_length=200, blank=True)
+    publish = models.BooleanField(_("完成后发布"), default=False)
+    task_id = models.CharField(_("任务编号"), max_length=100, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    snapshot = models.ForeignKey("RankingSnapshot", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("生成的排名"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("排名计算任务")
+        verbose_name_plural = _("排名计算任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} · {self.get_state_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class PublishedSnapshotError(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(gettext("已发布的排名不能修改或删除；如需更正，请重新计算生成新版本后发布。"), code="published")
+
+
+class RankingSnapshot(QuarterFields):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    version = models.PositiveIntegerField(_("版本"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    rubric = models.ForeignKey(Rubric, verbose_name=_("评分细则"), on_delete=models.PROTECT, related_name="snapshots")
+    rubric_label = models.CharField(_("评分细则版本"), max_length=250)
+    task_id = models.CharField(_("任务编号"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("计算人"))
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("发布人"))
+
+    class Meta:
+        verbose_name = _("排名快照")
+        verbose_name_plural = _("排名快照")
+        ordering = ["-year", "-number", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number", "version"], name="snapshot_unique_version"),
+        ]
+        indexes = [models.Index(fields=["year", "number", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} v{self.version} ({self.get_status_display()})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = getattr(instance, "status", None)
+        return instance
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def save(self, *args, **kwargs) -> None:
+        # Publishing itself is the one allowed change of a snapshot; nothing changes after it.
+        if self.pk and getattr(self, "_stored_status", None) == self.Status.PUBLISHED:
+            raise PublishedSnapshotError()
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise PublishedSnapshotError()
+        return super().delete(*args, **kwargs)
+
+
+class _SnapshotPart(models.Model):
+    class Meta:
+        abstract = True
+
+    def _snapshot_published(self) -> bool:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs) -> None:
+        if self._snapshot_published():
+            raise PublishedSnapshotError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._snapshot_published():
+            raise PublishedSnapshotError()
+        return super().delete(*args, **kwargs)
+
+
+class SnapshotEntry(_SnapshotPart):
+    snapshot = models.ForeignKey(RankingSnapshot, verbose_name=_("排名快照"), on_delete=models.CASCADE,
+                                 related_name="entries")
+    group = models.ForeignKey(RankingGroup, null=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("排名分组"))
+    group_name = models.CharField(_("排名分组"), max_length=100)
+    group_sort = models.PositiveIntegerField(_("分组排序"), default=0)
+    branch = models.ForeignKey(Branch, verbose_name=_("党支部"), on_delete=models.PROTECT, related_name="+")
+    branch_code = models.CharField(_("支部编码"), max_length=32)
+    branch_name = models.CharField(_("党支部"), max_length=100)
+    base_total = models.DecimalField(_("基础得分"), **POINTS)
+    bonus_total = models.DecimalField(_("加分"), **POINTS)
+    total = models.DecimalField(_("总分"), **POINTS)
+    rank = models.PositiveIntegerField(_("名次"))
+    position = models.PositiveIntegerField(_("顺序"))
+    vetoed = models.BooleanField(_("一票否决"), default=False)
+    veto_reason = models.TextField(_("否决理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("排名条目")
+        verbose_name_plural = _("排名条目")
+        ordering = ["snapshot", "group_sort", "position"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "branch"], name="snapshot_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} · {self.branch_name}"
+
+    def _snapshot_published(self) -> bool:
+        return RankingSnapshot.objects.filter(pk=self.snapshot_id, status=RankingSnapshot.Status.PUBLISHED).exists()
+
+
+class SnapshotItemScore(_SnapshotPart):
+    """One item of one branch in a snapshot, with the rule, the count behind it and links to the records."""
+
+    entry = models.ForeignKey(SnapshotEntry, verbose_name=_("排名条目"), on_delete=models.CASCADE,
+                              related_name="item_scores")
+    item = models.ForeignKey(RubricItem, null=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("评分项"))
+    item_code = models.CharField(_("编码"), max_length=32)
+    item_name = models.CharField(_("评分项"), max_length=200)
+    section_name = models.CharField(_("板块"), max_length=100)
+    mode = models.CharField(_("所属模式"), max_length=20, choices=RubricItem.Mode.choices)
+    method = models.CharField(_("计分方式"), max_length=20, choices=RubricItem.Method.choices)
+    max_points = models.DecimalField(_("分值"), **POINTS)
+    is_bonus = models.BooleanField(_("加分项"), default=False)
+    rule = models.TextField(_("评分标准"), blank=True)
+    count = models.DecimalField(_("完成数"), null=True, blank=True, **POINTS)
+    target = models.DecimalField(_("目标/应完成数"), null=True, blank=True, **POINTS)
+    points = models.DecimalField(_("得分"), **POINTS)
+    explanation = models.TextField(_("计分说明"), blank=True)
+    evidence = models.JSONField(_("依据记录"), default=list, blank=True)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("评分项得分")
+        verbose_name_plural = _("评分项得分")
+        ordering = ["entry", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.item_code}"
+
+    def _snapshot_published(self) -> bool:
+        return RankingSnapshot.objects.filter(
+            pk=self.entry.snapshot_id, status=RankingSnapshot.Status.PUBLISHED
+        ).exists()
+
+
+@receiver(pre_delete, sender=RankingSnapshot)
+@receiver(pre_delete, sender=SnapshotEntry)
+@receiver(pre_delete, sender=SnapshotItemScore)
+def _refuse_deleting_published(sender, instance, **kwargs) -> None:
+    """Queryset and cascade deletes do not call delete(); the signal guards them too."""
+    if sender is RankingSnapshot:
+        published = instance.status == RankingSnapshot.Status.PUBLISHED
+    else:
+        published = instance._snapshot_published()
+    if published:
+        raise PublishedSnapshotError()

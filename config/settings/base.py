@@ -136,6 +136,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
+# --- production engineer (issue 8): when Redis is down, queuing a job fails within seconds with
+# kombu.exceptions.OperationalError instead of hanging for ~20 s and raising RuntimeError from the
+# result backend. Job outcomes live in the database (snapshots), so task results are not stored.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3)
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_connect_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 2, "interval_start": 0,
+                                                            "interval_step": 0.5, "interval_max": 1}}
+# Beat keeps its schedule state in a writable folder (see Procfile).
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", "/tmp/dangjian-celerybeat-schedule")
+# --- end production engineer
 CELERY_BEAT_SCHEDULE = {
     # On the first day of each quarter, compile the quarter just ended (issue: 党建提质杯).
     "compile-previous-quarter": {
@@ -179,6 +192,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # --- api engineer (issue 7): distinct names for the many `kind`/`status`/`state`/`mode` choice sets.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "branches.models.Unit.Kind",
+        "BranchKindEnum": "branches.models.Branch.Kind",
+        "MonthlyTargetStatusEnum": "branches.models.MonthlyTarget.Status",
+        "MemberStatusEnum": "branches.models.Member.Status",
+        "KeyProjectKindEnum": "pairing.models.KeyProject.Kind",
+        "KeyProjectStatusEnum": "pairing.models.KeyProject.Status",
+        "ProjectTaskStatusEnum": "pairing.models.ProjectTask.Status",
+        "ProblemStatusEnum": "pairing.models.Problem.Status",
+        "InformationExchangeKindEnum": "pairing.models.InformationExchange.Kind",
+        "RubricStatusEnum": "scoring.models.Rubric.Status",
+        "RubricItemModeEnum": "scoring.models.RubricItem.Mode",
+        "RankingSnapshotStatusEnum": "scoring.models.RankingSnapshot.Status",
+        "CompileJobStateEnum": "scoring.models.CompileJob.State",
+        "SupervisionRoundStatusEnum": "supervision.models.SupervisionRound.Status",
+        "FindingKindEnum": "supervision.models.Finding.Kind",
+        "FindingModeEnum": "supervision.models.Finding.Mode",
+        "RectificationStateEnum": "supervision.models.Rectification.State",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

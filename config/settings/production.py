@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool, env_int, env_list
+from .base import env_bool, env_int, env_list, env_str
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY 环境变量 (SECRET_KEY is required in production).")
@@ -29,3 +29,25 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Database: keep connections open between requests, but check them before reuse, so a database
+# restart costs one reconnect, not a failed request (CONN_HEALTH_CHECKS); fail fast when it is down.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)  # noqa: F405
+
+# Uploaded evidence is served by Django behind login (config.urls) unless a file server takes over.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+HEALTHZ_BROKER_TIMEOUT = float(env_int("HEALTHZ_BROKER_TIMEOUT", 2))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
+}

@@ -1,0 +1,424 @@
+"""Run every benchmark against its floor, in one run, and write the results.
+
+    make bench                                   # small: 1/50 of an oilfield (and 1/5 for the query check)
+    python -m bench.run                          # the same
+    python -m bench.run --scale full             # a whole oilfield: 5,000 branches, 500,000 activities
+    python -m bench.run --scale 0.1              # any factor of the full scale
+    python -m bench.run --scale full --profile   # also write pyinstrument profiles to bench/results/profiles/
+
+Measured, each as a ratio to its floor from the same run on the same database:
+  1. compiling one quarter's ranking (scoring.services.compile_quarter, in-process)
+     vs. one hand-written SQL statement computing the same per-branch counts and sums (bench/floor_sql.py);
+  2. the org admin dashboard and a secretary's home page, 16 concurrent clients (wrk) against gunicorn
+     with the production settings and gunicorn.conf.py, vs. a view returning a constant under the same
+     server (bench/floor_views.py) — median and p95 latency;
+  3. the quarter's Excel export (scoring.exporters) vs. XlsxWriter writing the same rows from a list;
+  4. queries per page, per compile and per export at 1x and 10x scale (must not grow).
+
+Databases are PostgreSQL `bench_<scale>` (and `bench_<scale>_x10` / `bench_<scale>_d10` for the query
+check); an existing one of the same scale and generator version is reused unless --force. The server
+listens on 127.0.0.1 only; every load run is bounded in time (--duration) and connections (16).
+Results: bench/results/latest.json, latest.md and a timestamped copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import NAMED_SCALES
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+TARGETS = {"compile_vs_sql": 3.0, "dashboard_p95_vs_floor": 5.0, "home_p95_vs_floor": 5.0, "export_vs_floor": 2.0}
+CONNECTIONS = 16
+HOST = "127.0.0.1"
+
+
+def parse_scale(text: str) -> tuple[str, float]:
+    if text in NAMED_SCALES:
+        return text, NAMED_SCALES[text]
+    factor = float(text)
+    if not 0 < factor <= 2:
+        raise ValueError("scale factor must be in (0, 2]")
+    for name, value in NAMED_SCALES.items():
+        if abs(value - factor) < 1e-9:
+            return name, value
+    return "f" + f"{factor:g}".replace(".", "_"), factor
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def _python() -> str:
+    return sys.executable
+
+
+def _run_json(args: list[str], marker: str, timeout: float, env: dict | None = None) -> dict:
+    """Run a bench subprocess; its stderr streams through; return the JSON after `marker` on stdout."""
+    proc = subprocess.run(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}")
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(marker)] if marker else \
+        [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{' '.join(args)} printed no result")
+    return json.loads(lines[-1][len(marker):].strip() if marker else lines[-1])
+
+
+# ---- the machine ---------------------------------------------------------------------------------
+
+def machine() -> dict:
+    info = {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    try:
+        import psycopg2
+
+        from bench.dbs import db_url
+
+        with psycopg2.connect(db_url("postgres")) as conn, conn.cursor() as cur:
+            cur.execute("SHOW server_version")
+            info["postgresql"] = cur.fetchone()[0]
+    except Exception as exc:  # noqa: BLE001
+        info["postgresql"] = f"unknown ({exc})"
+    try:
+        import django
+
+        info["django"] = django.get_version()
+    except ImportError:
+        pass
+    wrk = shutil.which("wrk")
+    if wrk:
+        out = subprocess.run([wrk, "--version"], capture_output=True, text=True)
+        info["wrk"] = (out.stdout or out.stderr).splitlines()[0] if (out.stdout or out.stderr) else "wrk"
+    return info
+
+
+# ---- databases -----------------------------------------------------------------------------------
+
+def generate(factor: float, db: str, force: bool) -> dict:
+    args = [_python(), "-m", "bench.generate", "--scale", f"{factor:g}", "--db", db] + (["--force"] if force else [])
+    log(f"generating {db} (factor {factor:g}){' from scratch' if force else ''}")
+    started = time.monotonic()
+    result = _run_json(args, "", timeout=20 * 60)
+    result["wall_seconds"] = round(time.monotonic() - started, 1)
+    state = "reused" if result.get("reused") else f"generated in {result['wall_seconds']}s"
+    log(f"{db}: {state}")
+    return result
+
+
+def measure(what: str, db: str, *extra: str, timeout: float = 30 * 60) -> dict:
+    log(f"measuring {what} on {db}")
+    return _run_json([_python(), "-m", "bench.measure", what, "--db", db, *extra], "BENCHRESULT", timeout=timeout)
+
+
+# ---- pages under load ----------------------------------------------------------------------------
+
+WRK_LUA = r"""
+wrk.method = "GET"
+wrk.headers["Cookie"] = "sessionid=%(cookie)s"
+wrk.headers["X-Forwarded-Proto"] = "https"
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0 end
+function response(status, headers, body) if status ~= 200 then bad = bad + 1 end end
+function done(summary, latency, requests)
+  local bad_total = 0
+  for _, t in ipairs(threads) do bad_total = bad_total + t:get("bad") end
+  io.write(string.format(
+    'BENCHWRK {"requests": %%d, "duration_us": %%d, "bytes": %%d, "p50_us": %%d, "p90_us": %%d, "p95_us": %%d, ' ..
+    '"p99_us": %%d, "max_us": %%d, "mean_us": %%.1f, "non200": %%d, "errors": {"connect": %%d, "read": %%d, ' ..
+    '"write": %%d, "status": %%d, "timeout": %%d}}\n',
+    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(90),
+    latency:percentile(95), latency:percentile(99), latency.max, latency.mean, bad_total,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status,
+    summary.errors.timeout))
+end
+"""
+
+
+def ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk:
+        return wrk
+    log("wrk is missing: installing Debian's package (apt-get install -y wrk)")
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, timeout=600)
+        if not shutil.which("wrk"):
+            subprocess.run(["apt-get", "update", "-q"], check=False, timeout=600)
+            subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, timeout=600)
+    wrk = shutil.which("wrk")
+    if not wrk:
+        raise RuntimeError("wrk is not installed and could not be installed (apt-get install wrk)")
+    return wrk
+
+
+def wrk_run(wrk: str, url: str, cookie: str, duration: int, threads: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_LUA % {"cookie": cookie})
+    try:
+        args = [wrk, f"-t{threads}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "10s", "-s", script.name, url]
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=duration + 60)
+    finally:
+        os.unlink(script.name)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("BENCHWRK ")]
+    if not lines:
+        raise RuntimeError(f"wrk printed no result: {proc.stdout[-500:]} {proc.stderr[-500:]}")
+    result = json.loads(lines[-1][len("BENCHWRK "):])
+    result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    result["p50_ms"] = round(result["p50_us"] / 1000, 2)
+    result["p95_ms"] = round(result["p95_us"] / 1000, 2)
+    return result
+
+
+class Server:
+    """gunicorn with the production settings and gunicorn.conf.py, on 127.0.0.1 only."""
+
+    def __init__(self, db: str, port: int):
+        from bench.dbs import django_env
+
+        self.port = port
+        self.env = django_env(db, GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_LOG_LEVEL="warning",
+                              PYTHONPATH=str(ROOT))
+        self.proc: subprocess.Popen | None = None
+        self.log_path = Path(tempfile.gettempdir()) / f"bench_gunicorn_{port}.log"
+
+    def describe(self) -> dict:
+        return {"command": "gunicorn config.wsgi --config gunicorn.conf.py",
+                "bind": f"{HOST}:{self.port}", "settings": "config.settings.production",
+                "workers": self.env.get("WEB_CONCURRENCY") or "gunicorn.conf.py default (2 x CPUs + 1, at most 8)",
+                "threads": self.env.get("GUNICORN_THREADS") or "1"}
+
+    def __enter__(self) -> Server:
+        subprocess.run([_python(), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                       check=True, timeout=600)
+        gunicorn = str(Path(_python()).with_name("gunicorn"))
+        config = ROOT / "gunicorn.conf.py"
+        args = [gunicorn, "config.wsgi"] + (["--config", str(config)] if config.exists() else []) + \
+            ["--bind", f"{HOST}:{self.port}"]
+        with open(self.log_path, "w") as out:
+            self.proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
+            try:
+                request = urllib.request.Request(f"http://{HOST}:{self.port}/healthz",
+                                                 headers={"X-Forwarded-Proto": "https"})
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)  # the group of the gunicorn we started, nothing else
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+
+def measure_pages(db: str, port: int, duration: int) -> dict:
+    wrk = ensure_wrk()
+    threads = max(1, min(2, os.cpu_count() or 1))
+    session = measure("sessions", db)
+    urls, cookies = session["urls"], session["cookies"]
+    out: dict = {"connections": CONNECTIONS, "wrk_threads": threads, "duration_s": duration, "urls": urls}
+    server = Server(db, port)
+    out["server"] = server.describe()
+    with server:
+        base = f"http://{HOST}:{port}"
+        plan = [("floor", urls["floor"])] + [(k, urls[k]) for k in ("dashboard", "home") if urls.get(k)] + \
+            [("floor_again", urls["floor"])]
+        for key, path in plan:
+            cookie = cookies["floor" if key.startswith("floor") else key]
+            log(f"wrk {key} {path}: warm-up 3 s, then {duration} s with {CONNECTIONS} connections")
+            wrk_run(wrk, base + path, cookie, 3, threads)
+            out[key] = wrk_run(wrk, base + path, cookie, duration, threads)
+            if out[key]["non200"]:
+                out[key]["warning"] = "some responses were not 200"
+    floors = [out["floor"], out["floor_again"]]
+    out["floor_used"] = min(floors, key=lambda r: r["p95_us"])  # the better floor: the stricter ratio
+    return out
+
+
+# ---- the run -------------------------------------------------------------------------------------
+
+def _ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="small",
+                        help="small (1/50 of full, default), full (5,000 branches, 500,000 activities), or a factor")
+    parser.add_argument("--duration", type=int, help="seconds of each load run (default 10 small, 20 full)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the compile and the export (median)")
+    parser.add_argument("--port", type=int, default=8190)
+    parser.add_argument("--force", action="store_true", help="regenerate the databases")
+    parser.add_argument("--skip-pages", action="store_true", help="no load test")
+    parser.add_argument("--profile", action="store_true", help="write pyinstrument profiles to bench/results/profiles")
+    args = parser.parse_args(argv)
+    name, factor = parse_scale(args.scale)
+    duration = max(2, min(120, args.duration or (20 if factor >= 0.5 else 10)))
+    if not 8190 <= args.port <= 8199:
+        parser.error("the benchmark's ports are 8190-8199")
+
+    main_db = f"bench_{name}"
+    if factor * 10 <= NAMED_SCALES["full"] + 1e-9:
+        q_small, q_big = (factor, main_db), (factor * 10, f"bench_{name}_x10")
+    else:
+        q_small, q_big = (factor / 10, f"bench_{name}_d10"), (factor, main_db)
+    started = time.monotonic()
+    notes: list[str] = []
+    results: dict = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
+
+    gen = {main_db: generate(factor, main_db, args.force)}
+    for f, db in (q_small, q_big):
+        if db not in gen:
+            gen[db] = generate(f, db, args.force)
+    results["scale"] = {
+        "name": name, "factor": factor, "db": main_db, "counts": gen[main_db]["counts"],
+        "target_counts": gen[main_db]["target"], "generation_seconds": gen[main_db].get("seconds"),
+        "rubric": gen[main_db].get("rubric"),
+        "query_scales": {"1x": {"factor": q_small[0], "db": q_small[1], "counts": _brief(gen[q_small[1]])},
+                         "10x": {"factor": q_big[0], "db": q_big[1], "counts": _brief(gen[q_big[1]])}},
+    }
+    profile_dir = RESULTS / "profiles" / name
+    prof = ["--profile", str(profile_dir)] if args.profile else []
+
+    compile_result = measure("compile", main_db, "--repeat", str(args.repeat), *prof)
+    export_result = measure("export", main_db, "--repeat", str(args.repeat), *prof)
+    results["compile"] = compile_result
+    results["export"] = export_result
+    if compile_result.get("check", {}).get("mismatched"):
+        notes.append(f"the SQL floor disagreed with the engine on {compile_result['check']['mismatched']} item scores")
+
+    queries = {db: measure("queries", db) for db in {q_small[1], q_big[1]}}
+    results["queries"] = {}
+    for key in ("dashboard", "home", "compile", "export"):
+        small_count = queries[q_small[1]].get(key, {}).get("count")
+        big_count = queries[q_big[1]].get(key, {}).get("count")
+        results["queries"][key] = {"1x": small_count, "10x": big_count,
+                                   "constant": None if small_count is None or big_count is None
+                                   else small_count == big_count}
+        for db in (q_small[1], q_big[1]):
+            if queries[db].get(key, {}).get("error"):
+                notes.append(f"queries {key} on {db}: {queries[db][key]['error']}")
+
+    pages = None
+    if not args.skip_pages:
+        pages = measure_pages(main_db, args.port, duration)
+        results["pages"] = pages
+        if args.profile:
+            measure("profile-pages", main_db, "--out", str(profile_dir))
+
+    floor = pages["floor_used"] if pages else None
+    results["ratios"] = {
+        "compile_vs_sql": _ratio(compile_result.get("compile_median_s"), compile_result.get("floor_median_s")),
+        "dashboard_p95_vs_floor": _ratio(pages["dashboard"]["p95_us"], floor["p95_us"]) if pages and "dashboard" in pages else None,
+        "home_p95_vs_floor": _ratio(pages["home"]["p95_us"], floor["p95_us"]) if pages and "home" in pages else None,
+        "export_vs_floor": _ratio(export_result.get("export_median_s"), export_result.get("floor_median_s")),
+        "dashboard_p50_vs_floor": _ratio(pages["dashboard"]["p50_us"], floor["p50_us"]) if pages and "dashboard" in pages else None,
+        "home_p50_vs_floor": _ratio(pages["home"]["p50_us"], floor["p50_us"]) if pages and "home" in pages else None,
+    }
+    results["targets"] = TARGETS
+    results["met"] = {key: (None if results["ratios"][key] is None else results["ratios"][key] <= limit)
+                      for key, limit in TARGETS.items()}
+    results["met"]["queries_constant"] = all(v["constant"] for v in results["queries"].values()
+                                             if v["constant"] is not None)
+    if args.profile:
+        results["profiles"] = sorted(str(p.relative_to(ROOT)) for p in profile_dir.glob("*.txt"))
+    results["notes"] = notes
+    results["seconds"] = round(time.monotonic() - started, 1)
+    write_results(results)
+    print(markdown(results))
+    return 0
+
+
+def _brief(gen: dict) -> dict:
+    c = gen["counts"]
+    return {k: c[k] for k in ("branches", "pairs", "partnerships", "members", "activities")}
+
+
+def write_results(results: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, ensure_ascii=False, indent=2, default=str)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / "latest.json").write_text(text + "\n", encoding="utf-8")
+    (RESULTS / f"{stamp}-{results['scale']['name']}.json").write_text(text + "\n", encoding="utf-8")
+    (RESULTS / "latest.md").write_text(markdown(results), encoding="utf-8")
+    log(f"results written to {RESULTS.relative_to(ROOT)}/latest.json, latest.md and {stamp}-{results['scale']['name']}.json")
+
+
+def _fmt_ratio(value) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def markdown(results: dict) -> str:
+    s, m, r, met = results["scale"], results["machine"], results["ratios"], results["met"]
+    c = s["counts"]
+    lines = [
+        f"# Benchmarks — scale `{s['name']}` (factor {s['factor']:g})",
+        "",
+        f"{c['branches']:,} branches, {c['pairs']:,} pairs, {c['partnerships']:,} partnerships, "
+        f"{c['members']:,} members, {c['activities']:,} activities; generated {results['generated_at']}.",
+        f"Machine: {m.get('cpu_count')} CPUs ({m.get('cpu_model', '?')}), {m.get('memory_gb', '?')} GB, "
+        f"PostgreSQL {m.get('postgresql')}, Python {m.get('python')}, Django {m.get('django', '?')}.",
+        "",
+        "| measurement | ratio to its floor | target | met |",
+        "|---|---|---|---|",
+    ]
+    labels = {"compile_vs_sql": "compile one quarter vs one SQL statement",
+              "dashboard_p95_vs_floor": "org dashboard p95 vs constant view (16 clients)",
+              "home_p95_vs_floor": "secretary home p95 vs constant view (16 clients)",
+              "export_vs_floor": "quarter Excel export vs XlsxWriter from a list"}
+    for key, label in labels.items():
+        ok = met.get(key)
+        lines.append(f"| {label} | {_fmt_ratio(r.get(key))} | ≤ {TARGETS[key]:g}× | "
+                     f"{'—' if ok is None else ('yes' if ok else '**no**')} |")
+    for key, label in (("dashboard_p50_vs_floor", "org dashboard median vs constant view"),
+                       ("home_p50_vs_floor", "secretary home median vs constant view")):
+        lines.append(f"| {label} | {_fmt_ratio(r.get(key))} | — | — |")
+    lines += ["", "| queries | 1× | 10× | constant |", "|---|---|---|---|"]
+    q1, q10 = s["query_scales"]["1x"], s["query_scales"]["10x"]
+    for key, v in results["queries"].items():
+        constant = "—" if v["constant"] is None else ("yes" if v["constant"] else "**no**")
+        lines.append(f"| {key} | {v['1x'] if v['1x'] is not None else '—'} | "
+                     f"{v['10x'] if v['10x'] is not None else '—'} | {constant} |")
+    lines += ["", f"1× = factor {q1['factor']:g} ({q1['counts']['branches']:,} branches), "
+                  f"10× = factor {q10['factor']:g} ({q10['counts']['branches']:,} branches)."]
+    if results.get("notes"):
+        lines += ["", "Notes:"] + [f"- {n}" for n in results["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

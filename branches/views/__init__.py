@@ -1,0 +1,50 @@
+"""Pages of the organisation department (console, dashboard, filing) and the office departments."""
+
+from branches.views.console import (
+    assessment_delete,
+    assessment_edit,
+    branch_edit,
+    branch_list,
+    console_home,
+    copy_pairs,
+    external_org_edit,
+    external_org_list,
+    filing_board,
+    filing_remind,
+    import_page,
+    import_template,
+    member_edit,
+    member_list,
+    pair_delete,
+    pair_edit,
+    partnership_create,
+    partnership_delete,
+    people,
+    person_create,
+    role_delete,
+    role_edit,
+    unit_edit,
+    unit_list,
+    year_settings,
+    year_setup,
+)
+from branches.views.dashboard import dashboard
+from branches.views.department import (
+    department_home,
+    evidence_delete,
+    evidence_edit,
+    plan_save,
+    target_create,
+    target_status,
+    task_edit,
+)
+from branches.views.notifications import notification_list, notification_read, notification_read_all
+
+__all__ = [
+    "assessment_delete", "assessment_edit", "branch_edit", "branch_list", "console_home", "copy_pairs",
+    "dashboard", "department_home", "evidence_delete", "evidence_edit", "external_org_edit", "external_org_list",
+    "filing_board", "filing_remind", "import_page", "import_template", "member_edit", "member_list",
+    "notification_list", "notification_read", "notification_read_all", "pair_delete", "pair_edit",
+    "partnership_create", "partnership_delete", "people", "person_create", "plan_save", "role_delete", "role_edit",
+    "target_create", "target_status", "task_edit", "unit_edit", "unit_list", "year_settings", "year_setup",
+]

@@ -1,0 +1,75 @@
+"""Access checks and small helpers shared by the console, dashboard and department pages."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.utils import timezone
+
+from branches.access import person_for
+from branches.periods import MAX_YEAR, MIN_YEAR
+
+
+def org_admin_required(view):
+    """The organisation department's pages: everyone else (viewers included) gets 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not person_for(request.user).is_org_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def dashboard_reader_required(view):
+    """Pages the party committee's leaders read: org admins and viewers; viewers never write."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        person = person_for(request.user)
+        if not (person.is_org_admin or person.is_viewer):
+            raise PermissionDenied
+        if request.method not in ("GET", "HEAD") and not person.is_org_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def department_required(view):
+    """Department heads (their own department) and the organisation department."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        person = person_for(request.user)
+        if not (person.is_department or person.is_org_admin):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def year_param(request, default: int | None = None) -> int:
+    raw = request.GET.get("year") or request.POST.get("year")
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        return default or timezone.localdate().year
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return default or timezone.localdate().year
+    return year
+
+
+def paginate(request, queryset, per_page: int = 30):
+    paginator = Paginator(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()

@@ -1,0 +1,210 @@
+"""An office department's 党建+业务 pages: the seven duties with 四同 evidence, the assessment content, the
+annual key-work plan with tasks and monthly targets, and the month's marking (done / behind / overdue)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches import forms, selectors, services
+from branches.access import person_for
+from branches.models import DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget, Unit
+from branches.periods import Quarter
+from branches.views.common import department_required, year_param
+
+
+def _unit_or_404(request, unit_id) -> Unit:
+    unit = selectors.department_units_for(person_for(request.user)).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _home_url(unit: Unit, year: int, month: int | None = None, anchor: str = "") -> str:
+    url = reverse("branches:department_home") + f"?unit={unit.pk}&year={year}"
+    if month:
+        url += f"&month={month}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _month_param(request, year: int) -> int:
+    today = timezone.localdate()
+    try:
+        month = int(request.GET.get("month") or request.POST.get("month") or 0)
+    except ValueError:
+        month = 0
+    if 1 <= month <= 12:
+        return month
+    return today.month if year == today.year else 12
+
+
+@department_required
+def department_home(request):
+    person = person_for(request.user)
+    units = list(selectors.department_units_for(person))
+    year = year_param(request)
+    month = _month_param(request, year)
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        if not str(unit_id).isdigit():
+            raise Http404
+        unit = _unit_or_404(request, unit_id)
+    else:
+        unit = units[0] if units else None
+    context = {"units": units, "unit": unit, "year": year, "month": month, "months": range(1, 13),
+               "years": range(timezone.localdate().year - 2, timezone.localdate().year + 2),
+               "can_edit_assessment": person.is_org_admin, "status_choices": MonthlyTarget.Status.choices}
+    if unit is not None:
+        quarter = Quarter(year, (month - 1) // 3 + 1)
+        context.update(selectors.department_overview(unit=unit, year=year, month=month))
+        context["score"] = selectors.department_score_items(unit=unit, quarter=quarter)
+        context["quarter"] = quarter
+        context["plan_form"] = forms.KeyWorkPlanForm(
+            instance=context["plan"],
+            initial={"version": context["plan"].version if context["plan"] else None,
+                     "filed_on": None if context["plan"] else timezone.localdate()})
+        context["task_form"] = forms.KeyWorkTaskForm(initial={"number": len(context["tasks"]) + 1})
+    return render(request, "branches/department/home.html", context)
+
+
+@department_required
+def evidence_edit(request, unit_id: int, pk: int | None = None):
+    unit = _unit_or_404(request, unit_id)
+    evidence = get_object_or_404(DutyEvidence, pk=pk, unit=unit) if pk else None
+    year = evidence.year if evidence else year_param(request)
+    initial = {} if evidence else {"duty": request.GET.get("duty"), "stage": request.GET.get("stage"),
+                                   "date": timezone.localdate() if year == timezone.localdate().year else None}
+    form = forms.DutyEvidenceForm(request.POST or None, request.FILES or None, instance=evidence, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = request.FILES.get("file")
+        try:
+            services.save_duty_evidence(
+                evidence=evidence, unit=unit, year=year, duty=data["duty"], stage=data["stage"], date=data["date"],
+                description=data["description"], standard=data.get("standard") or "",
+                supervision_responsibility=data.get("supervision_responsibility") or "",
+                assessment_method=data.get("assessment_method") or "", file=upload, user=request.user,
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("四同记录已保存。"))
+            return redirect(_home_url(unit, year, anchor="duties"))
+    return render(request, "branches/console/form.html", {
+        "form": form, "title": _("编辑四同记录") if evidence else _("新增四同记录"),
+        "subtitle": f"{unit.name} · {year}", "back_url": _home_url(unit, year, anchor="duties"), "multipart": True,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@department_required
+@require_POST
+def evidence_delete(request, unit_id: int, pk: int):
+    unit = _unit_or_404(request, unit_id)
+    evidence = get_object_or_404(DutyEvidence, pk=pk, unit=unit)
+    year = evidence.year
+    services.delete_duty_evidence(evidence=evidence)
+    messages.success(request, _("四同记录已删除。"))
+    return redirect(_home_url(unit, year, anchor="duties"))
+
+
+@department_required
+@require_POST
+def plan_save(request, unit_id: int):
+    unit = _unit_or_404(request, unit_id)
+    year = year_param(request)
+    plan = KeyWorkPlan.objects.filter(unit=unit, year=year).first()
+    form = forms.KeyWorkPlanForm(request.POST, request.FILES, instance=plan)
+    if form.is_valid():
+        try:
+            services.save_key_work_plan(
+                plan=plan, unit=unit, year=year, title=form.cleaned_data["title"],
+                filed_on=form.cleaned_data.get("filed_on"), document=request.FILES.get("document"),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("年度重点工作方案已保存。"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(_home_url(unit, year, anchor="plan"))
+
+
+@department_required
+def task_edit(request, unit_id: int, pk: int | None = None):
+    unit = _unit_or_404(request, unit_id)
+    task = get_object_or_404(KeyWorkTask.objects.select_related("plan"), pk=pk, plan__unit=unit) if pk else None
+    year = task.plan.year if task else year_param(request)
+    plan = task.plan if task else KeyWorkPlan.objects.filter(unit=unit, year=year).first()
+    if plan is None:
+        messages.error(request, _("请先建立年度重点工作方案。"))
+        return redirect(_home_url(unit, year, anchor="plan"))
+    form = forms.KeyWorkTaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_key_work_task(task=task, plan=plan, number=data["number"], title=data["title"],
+                                        duty=data.get("duty"), owner=data.get("owner") or "")
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("重点任务已保存。"))
+            return redirect(_home_url(unit, year, anchor="plan"))
+    return render(request, "branches/console/form.html", {
+        "form": form, "title": _("编辑重点任务") if task else _("新增重点任务"), "subtitle": f"{unit.name} · {year}",
+        "back_url": _home_url(unit, year, anchor="plan"),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@department_required
+@require_POST
+def target_create(request, task_id: int):
+    task = get_object_or_404(KeyWorkTask.objects.select_related("plan__unit"), pk=task_id)
+    unit = _unit_or_404(request, task.plan.unit_id)
+    form = forms.MonthlyTargetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_monthly_target(task=task, month=form.cleaned_data["month"], text=form.cleaned_data["target"],
+                                         user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("月度目标已添加。"))
+    else:
+        messages.error(request, _("请填写月份（1-12）和月度目标。"))
+    return redirect(_home_url(unit, task.plan.year, month=form.data.get("month"), anchor="plan"))
+
+
+@department_required
+@require_POST
+def target_status(request, pk: int):
+    """Mark a month's target; answers the table row alone to htmx, or goes back to the page."""
+    target = get_object_or_404(MonthlyTarget.objects.select_related("task__plan__unit"), pk=pk)
+    unit = _unit_or_404(request, target.task.plan.unit_id)
+    form = forms.TargetStatusForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            services.update_target_status(target=target, status=form.cleaned_data["status"],
+                                          note=form.cleaned_data.get("note") or "", user=request.user)
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+            target.refresh_from_db()
+    else:
+        error = _("请选择有效的状态。")
+    if request.htmx:
+        return render(request, "branches/department/_target_row.html", {
+            "t": target, "error": error, "saved": not error, "status_choices": MonthlyTarget.Status.choices,
+            "posted": form.data,
+        })
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("月度目标状态已更新。"))
+    return redirect(_home_url(unit, target.task.plan.year, month=target.month, anchor="month"))

@@ -1,0 +1,39 @@
+"""A person's in-app notifications (reminders), with the unread count in the navbar."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches import selectors, services
+from branches.models import Notification
+from branches.views.common import paginate
+
+
+@login_required
+def notification_list(request):
+    page, query = paginate(request, selectors.notifications_for(user=request.user))
+    return render(request, "branches/notifications.html", {"page": page, "query": query})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.mark_notification_read(notification=notification)
+    if request.POST.get("open") and notification.link and url_has_allowed_host_and_scheme(
+            notification.link, allowed_hosts={request.get_host()}):
+        return redirect(notification.link)
+    return redirect("branches:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    n = services.mark_all_read(user=request.user)
+    messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": n})
+    return redirect("branches:notifications")

@@ -1,0 +1,1 @@
+"""Shared pieces of the REST API: scoping, permissions, errors, pagination, quarter fields and filters."""

@@ -1,0 +1,68 @@
+"""Quarters are written `2026Q3` in the API as everywhere else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from branches.periods import Quarter
+
+
+def quarter_of(value) -> Quarter | None:
+    if value is None or isinstance(value, Quarter):
+        return value
+    if isinstance(value, str):
+        return Quarter.parse(value)
+    if isinstance(value, date):
+        return Quarter.of(value)
+    year, number = getattr(value, "year", None), getattr(value, "number", None)
+    if year is None or number is None:
+        year, number = getattr(value, "year", None), getattr(value, "quarter", None)
+    if year is None or number is None:
+        return None
+    return Quarter(int(year), int(number))
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}Q[1-4]$", "example": "2026Q3"})
+class QuarterField(serializers.Field):
+    """Reads and writes a quarter as ``2026Q3``; writes give a ``branches.periods.Quarter``.
+
+    Used with ``source="*"`` on models that store ``year`` and ``number``; it then reads both.
+    """
+
+    default_error_messages = {"invalid": "{message}"}
+
+    def to_representation(self, value) -> str | None:
+        quarter = quarter_of(value)
+        return str(quarter) if quarter else None
+
+    def to_internal_value(self, data):
+        try:
+            quarter = Quarter.parse(str(data))
+        except DjangoValidationError as exc:
+            self.fail("invalid", message=" ".join(exc.messages))
+        if self.source == "*":
+            return {"year": quarter.year, "number": quarter.number}
+        return quarter
+
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id limited to the records the requesting person may see (others read as "does not exist").
+
+    `scope(user) -> QuerySet` is typically one of the apps' selectors (`pairing.selectors.pairs_for`).
+    """
+
+    def __init__(self, *, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return super().get_queryset().none()
+        return self.scope(user)

@@ -1,0 +1,300 @@
+"""The branch home and its activities: list, log, edit, delete, evidence files."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from branches.access import person_for
+from branches.periods import validate_year
+from pairing import selectors, services
+from pairing.forms import ActivityFilterForm, ActivityForm, EvidenceForm
+from pairing.models import Evidence, Pair, Partnership
+
+from .common import (
+    LockCache,
+    branch_query,
+    current_branch,
+    message_errors,
+    require_edit_activity,
+    require_edit_branch,
+    today,
+)
+
+PAGE_SIZE = 20
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    branch = current_branch(request)
+    day = today()
+    try:
+        year = int(request.GET.get("year") or day.year)
+        validate_year(year)
+    except (ValueError, ValidationError):
+        raise Http404
+    obligations = selectors.branch_obligations(branch=branch, year=year, today=day)
+    recent = list(
+        selectors.activity_list(user=request.user, branch=branch).select_related("kind")[:5]
+    )
+    person = person_for(request.user)
+    return render(request, "pairing/home.html", {
+        "branch": branch,
+        "ob": obligations,
+        "recent": recent,
+        "can_edit": person.can_edit_branch(branch.pk),
+        "branch_choices": selectors.workspace_branches(request.user).order_by("code")[:200]
+        if (len(person.branch_ids) > 1 or person.sees_everything or person.is_inspector) else [],
+        "bq": branch_query(request, branch),
+    })
+
+
+def _list_branch(request: HttpRequest):
+    person = person_for(request.user)
+    if request.GET.get("branch") or (person.branch_ids and not person.sees_everything):
+        return current_branch(request)
+    return None
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    branch = _list_branch(request)
+    year = today().year
+    pairs = [selectors.pair_of_branch(branch, year)] if branch else []
+    pairs = [p for p in pairs if p]
+    partnerships = list(selectors.partnerships_for(request.user).filter(branch=branch, year=year)) if branch else []
+    form = ActivityFilterForm(request.GET or None, pairs=pairs, partnerships=partnerships)
+    filters: dict = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        joint = data.get("joint") or ""
+        filters = {
+            "search": data.get("q") or "",
+            "period": data.get("period") or "",
+            "kind_id": data["kind"].pk if data.get("kind") else None,
+            "pair_id": joint.split(":")[1] if joint.startswith("pair:") else None,
+            "partnership_id": joint.split(":")[1] if joint.startswith("partnership:") else None,
+        }
+    activities = selectors.activity_list(user=request.user, branch=branch, **filters)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    locks = LockCache()
+    for activity in page.object_list:
+        activity.locked = locks.locked(activity.date)
+    return render(request, "pairing/activity_list.html", {
+        "branch": branch,
+        "form": form,
+        "page": page,
+        "filtered": any(filters.values()),
+        "can_create": bool(branch) and person_for(request.user).can_edit_branch(branch.pk),
+        "bq": branch_query(request, branch) if branch else "",
+    })
+
+
+def _owners_for_form(request: HttpRequest, branch, year: int):
+    pair = selectors.pair_of_branch(branch, year)
+    partnerships = list(Partnership.objects.filter(branch=branch, year=year).select_related("external_org"))
+    partners = [b for b in pair.branches if b.pk != branch.pk] if pair else []
+    return pair, partnerships, partners
+
+
+def _activity_form(request, *, branch, year, data=None, files=None, initial=None, current_kind_id=None):
+    pair, partnerships, partners = _owners_for_form(request, branch, year)
+    return ActivityForm(data, files, branch=branch, partners=partners, pairs=[pair] if pair else [],
+                        partnerships=partnerships, initial=initial, current_kind_id=current_kind_id)
+
+
+def _preselect(request: HttpRequest, branch, year: int) -> dict:
+    """Opened from a pair or partnership page (`?pair=ID` / `?partnership=ID`): preselect it and the partner."""
+    initial: dict = {"date": today(), "guest_count": 0}
+    pair_id, partnership_id = request.GET.get("pair"), request.GET.get("partnership")
+    if pair_id:
+        pair = selectors.get_pair(user=request.user, pk=pair_id)
+        if branch.pk in selectors.pair_branch_ids(pair):
+            initial["joint"] = f"pair:{pair.pk}"
+            initial["branches"] = [b.pk for b in pair.branches if b.pk != branch.pk]
+    elif partnership_id:
+        partnership = selectors.get_partnership(user=request.user, pk=partnership_id)
+        if partnership.branch_id == branch.pk:
+            initial["joint"] = f"partnership:{partnership.pk}"
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest) -> HttpResponse:
+    branch = current_branch(request)
+    require_edit_branch(request, branch)
+    year = today().year
+    if request.method == "POST":
+        form = _activity_form(request, branch=branch, year=year, data=request.POST, files=request.FILES)
+        if form.is_valid():
+            try:
+                activity = services.log_activity(user=request.user, branch=branch, data=form.service_data(),
+                                                 files=form.cleaned_data["files"])
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("活动“%(title)s”已登记。") % {"title": activity.title})
+                return redirect("pairing:activity_detail", pk=activity.pk)
+    else:
+        form = _activity_form(request, branch=branch, year=year, initial=_preselect(request, branch, year))
+    return render(request, "pairing/activity_form.html", {"form": form, "branch": branch, "activity": None,
+                                                          "bq": branch_query(request, branch)})
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity(user=request.user, pk=pk)
+    locks = LockCache()
+    locked = locks.locked(activity.date)
+    return render(request, "pairing/activity_detail.html", {
+        "activity": activity,
+        "branches": list(activity.branches.all()),
+        "attendees": list(activity.attendees.select_related("branch").order_by("branch__code", "employee_no")),
+        "evidence": list(activity.evidence.all()),
+        "locked": locked,
+        "lock_message": locks.message(activity.date) if locked else "",
+        "can_edit": services.can_edit_activity(request.user, activity) and not locked,
+        "evidence_form": EvidenceForm(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity(user=request.user, pk=pk)
+    require_edit_activity(request, activity)
+    if services.record_is_locked(activity.date):
+        messages.error(request, services.lock_message(activity.quarter))
+        return redirect("pairing:activity_detail", pk=activity.pk)
+    branch = activity.owner_branch
+    if request.method == "POST":
+        form = _activity_form(request, branch=branch, year=activity.date.year, data=request.POST,
+                              files=request.FILES, current_kind_id=activity.kind_id)
+        if form.is_valid():
+            try:
+                services.update_activity(user=request.user, activity=activity, data=form.service_data(),
+                                         files=form.cleaned_data["files"])
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("活动已保存。"))
+                return redirect("pairing:activity_detail", pk=activity.pk)
+    else:
+        owner = activity.pair or activity.partnership
+        initial = {
+            "date": activity.date, "kind": activity.kind_id, "title": activity.title,
+            "joint": (f"pair:{owner.pk}" if isinstance(owner, Pair) else f"partnership:{owner.pk}") if owner else "",
+            "branches": [b.pk for b in activity.branches.all() if b.pk != branch.pk],
+            "attendees": list(activity.attendees.values_list("pk", flat=True)),
+            "guest_count": activity.guest_count, "location": activity.location, "summary": activity.summary,
+        }
+        form = _activity_form(request, branch=branch, year=activity.date.year, initial=initial,
+                              current_kind_id=activity.kind_id)
+    return render(request, "pairing/activity_form.html", {
+        "form": form, "branch": branch, "activity": activity, "evidence": list(activity.evidence.all()),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity(user=request.user, pk=pk)
+    require_edit_activity(request, activity)
+    if services.record_is_locked(activity.date):
+        messages.error(request, services.lock_message(activity.quarter))
+        return redirect("pairing:activity_detail", pk=activity.pk)
+    if request.method == "POST":
+        try:
+            services.delete_activity(user=request.user, activity=activity)
+        except ValidationError as exc:
+            message_errors(request, exc)
+            return redirect("pairing:activity_detail", pk=activity.pk)
+        messages.success(request, _("活动“%(title)s”已删除。") % {"title": activity.title})
+        return redirect("pairing:activity_list")
+    return render(request, "pairing/activity_confirm_delete.html", {"activity": activity})
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity(user=request.user, pk=pk)
+    require_edit_activity(request, activity)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            created = services.add_evidence(user=request.user, activity=activity, files=form.cleaned_data["files"])
+        except ValidationError as exc:
+            message_errors(request, exc)
+        else:
+            messages.success(request, _("已上传 %(n)s 个佐证文件。") % {"n": len(created)})
+    return redirect("pairing:activity_detail", pk=activity.pk)
+
+
+def _evidence_or_404(request: HttpRequest, pk: int) -> Evidence:
+    return selectors.get_or_404(
+        Evidence.objects.filter(activity__in=selectors.activities_for(request.user).values("pk"))
+        .select_related("activity"), pk)
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _evidence_or_404(request, pk)
+    require_edit_activity(request, evidence.activity)
+    try:
+        services.delete_evidence(user=request.user, evidence=evidence)
+    except ValidationError as exc:
+        message_errors(request, exc)
+    else:
+        messages.success(request, _("已删除“%(name)s”。") % {"name": evidence.original_name})
+    return redirect(request.POST.get("next") or reverse("pairing:activity_detail", args=[evidence.activity_id]))
+
+
+def file_response(field, *, content_type: str, filename: str, inline: bool) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404
+    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def attachment_response(field, name: str) -> FileResponse:
+    """A plan, minutes or exchange attachment, downloaded under a readable name."""
+    if not field:
+        raise Http404
+    extension = os.path.splitext(field.name)[1].lower()
+    content_type = mimetypes.guess_type(f"x{extension}")[0] or "application/octet-stream"
+    inline = content_type.startswith("image/") or content_type == "application/pdf"
+    return file_response(field, content_type=content_type, filename=f"{name}{extension}", inline=inline)
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, served only to people who may read its activity (not through the open /media/)."""
+    evidence = _evidence_or_404(request, pk)
+    inline = evidence.is_image or evidence.content_type == "application/pdf"
+    return file_response(evidence.file, content_type=evidence.content_type, filename=evidence.original_name,
+                         inline=inline)
+
+
+@login_required
+def evidence_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = _evidence_or_404(request, pk)
+    return file_response(evidence.thumbnail, content_type="image/jpeg", filename="thumb.jpg", inline=True)
+

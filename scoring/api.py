@@ -1,0 +1,319 @@
+"""REST API of the quarterly 党建提质杯: rubrics (read), manual scores, ranking snapshots (versions)
+with each branch's item scores and their explanations, and compiling a quarter with its progress.
+
+Who sees what: the organisation department and the leaders see every snapshot, drafts included; other
+roles see published rankings of the branches they may see. Writes (manual scores, compile, publish,
+discard a draft) are the organisation department's, through `scoring.services`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from branches.access import Person
+from branches.models import Branch
+from config.api.fields import QuarterField
+from config.api.filters import QuarterFilter
+from config.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, branch_scope
+from scoring import services as scoring_services
+from scoring.models import (
+    CompileJob,
+    ManualScore,
+    RankingSnapshot,
+    Rubric,
+    RubricItem,
+    RubricSection,
+    SnapshotEntry,
+    SnapshotItemScore,
+)
+
+
+def _has_role(person: Person) -> bool:
+    return bool(person.is_superuser or person.kinds)
+
+
+# ============================================================================================ rubrics
+
+
+class RubricItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RubricItem
+        fields = ["id", "section", "code", "name", "mode", "branch_kinds", "max_points", "method", "source",
+                  "target", "deduction", "is_bonus", "rule", "sort_order"]
+        read_only_fields = fields
+
+
+class RubricSectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RubricSection
+        fields = ["id", "name", "sort_order"]
+        read_only_fields = fields
+
+
+class RubricSerializer(serializers.ModelSerializer):
+    sections = RubricSectionSerializer(many=True, read_only=True)
+    items = RubricItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Rubric
+        fields = ["id", "year", "version", "valid_from", "name", "status", "notes", "created_at", "sections",
+                  "items"]
+        read_only_fields = fields
+
+
+class RubricViewSet(ScopedReadOnlyViewSet):
+    """评分细则: versions of the scoring rules with their sections and items."""
+
+    queryset = Rubric.objects.prefetch_related("sections", "items")
+    serializer_class = RubricSerializer
+    filterset_fields = {"year": ["exact"], "status": ["exact"], "version": ["exact"]}
+    ordering_fields = ["id", "year", "version"]
+    ordering = ["-year", "-version"]
+
+    def scope_queryset(self, qs):
+        return qs if _has_role(self.person) else qs.none()
+
+
+# ============================================================================================ manual scores
+
+
+class ManualScoreSerializer(serializers.ModelSerializer):
+    quarter = QuarterField(source="*", read_only=True)
+
+    class Meta:
+        model = ManualScore
+        fields = ["id", "quarter", "year", "number", "branch", "item", "points", "reason", "version",
+                  "updated_by", "updated_at"]
+        read_only_fields = fields
+
+
+class ManualScoreWriteSerializer(serializers.Serializer):
+    quarter = QuarterField()
+    branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
+    item = serializers.PrimaryKeyRelatedField(queryset=RubricItem.objects.all())
+    points = serializers.CharField(help_text="0 到该项分值之间，最多两位小数")
+    reason = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField(required=False, allow_null=True,
+                                       help_text="读取时的版本号；他人已修改时拒绝保存")
+
+
+class ManualScoreFilter(filters.FilterSet):
+    quarter = QuarterFilter(year_field="year", number_field="number")
+
+    class Meta:
+        model = ManualScore
+        fields = {"year": ["exact"], "number": ["exact"], "branch": ["exact"], "item": ["exact"]}
+
+
+class ManualScoreViewSet(ScopedModelViewSet):
+    """Manual items scored by the organisation department, with a written reason. POST scores (or
+    re-scores) a branch's item for a quarter; a published quarter is read-only."""
+
+    queryset = ManualScore.objects.select_related("item")
+    serializer_class = ManualScoreSerializer
+    write_serializer_class = ManualScoreWriteSerializer
+    filterset_class = ManualScoreFilter
+    ordering_fields = ["id", "year", "number", "points"]
+    ordering = ["-year", "-number", "branch__code", "item__code"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def scope_queryset(self, qs):
+        ids = branch_scope(self.request.user)
+        return qs if ids is None else qs.filter(branch__in=ids)
+
+    def record_date(self, obj):
+        return obj.quarter.start
+
+    def current_values(self, instance):
+        return {"quarter": instance.quarter, "branch": instance.branch, "item": instance.item,
+                "points": str(instance.points), "reason": instance.reason, "version": instance.version}
+
+    def _save(self, data):
+        from scoring.locks import ensure_quarter_open
+
+        quarter = data.pop("quarter")
+        ensure_quarter_open(quarter.start)
+        version = data.pop("version", None)
+        return scoring_services.save_manual_score(quarter=quarter, user=self.request.user,
+                                                  expected_version=version, **data)
+
+    def create_record(self, data):
+        return self._save(data)
+
+    def update_record(self, instance, data):
+        data.update(quarter=instance.quarter, branch=instance.branch, item=instance.item)
+        return self._save(data)
+
+
+# ============================================================================================ rankings
+
+
+class ItemScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SnapshotItemScore
+        fields = ["id", "item", "item_code", "item_name", "section_name", "mode", "method", "max_points",
+                  "is_bonus", "rule", "count", "target", "points", "explanation", "evidence", "position"]
+        read_only_fields = fields
+
+
+class RankingEntrySerializer(serializers.ModelSerializer):
+    quarter = QuarterField(source="snapshot", read_only=True)
+    item_scores = ItemScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SnapshotEntry
+        fields = ["id", "snapshot", "quarter", "group", "group_name", "branch", "branch_code", "branch_name",
+                  "base_total", "bonus_total", "total", "rank", "position", "vetoed", "veto_reason", "item_scores"]
+        read_only_fields = fields
+
+
+class RankingSnapshotSerializer(serializers.ModelSerializer):
+    quarter = QuarterField(source="*", read_only=True)
+
+    class Meta:
+        model = RankingSnapshot
+        fields = ["id", "quarter", "year", "number", "version", "status", "rubric", "rubric_label", "created_at",
+                  "created_by", "published_at", "published_by"]
+        read_only_fields = fields
+
+
+class CompileJobSerializer(serializers.ModelSerializer):
+    quarter = QuarterField(source="*", read_only=True)
+    finished = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CompileJob
+        fields = ["id", "quarter", "year", "number", "state", "progress", "stage", "publish", "error", "snapshot",
+                  "created_at", "finished_at", "finished"]
+        read_only_fields = fields
+
+
+class CompileRequestSerializer(serializers.Serializer):
+    quarter = QuarterField()
+    publish = serializers.BooleanField(required=False, default=False, help_text="计算完成后直接发布")
+
+
+def _sees_drafts(person: Person) -> bool:
+    return person.sees_everything
+
+
+class RankingSnapshotFilter(filters.FilterSet):
+    quarter = QuarterFilter(year_field="year", number_field="number")
+
+    class Meta:
+        model = RankingSnapshot
+        fields = {"year": ["exact"], "number": ["exact"], "status": ["exact"], "version": ["exact"]}
+
+
+class RankingSnapshotViewSet(ScopedReadOnlyViewSet):
+    """Compiled rankings of a quarter, one row per version (draft until published, then immutable).
+    `POST /api/rankings/compile/` queues a compile; `POST /api/rankings/{id}/publish/` publishes a draft;
+    `DELETE` discards a draft."""
+
+    queryset = RankingSnapshot.objects.all()
+    serializer_class = RankingSnapshotSerializer
+    filterset_class = RankingSnapshotFilter
+    ordering_fields = ["id", "year", "number", "version", "created_at"]
+    ordering = ["-year", "-number", "-version"]
+
+    def scope_queryset(self, qs):
+        person = self.person
+        if _sees_drafts(person):
+            return qs
+        if not _has_role(person):
+            return qs.none()
+        return qs.filter(status=RankingSnapshot.Status.PUBLISHED)
+
+    @extend_schema(request=CompileRequestSerializer, responses={202: CompileJobSerializer})
+    @action(detail=False, methods=["post"])
+    def compile(self, request):
+        """Queue the compile of a quarter; follow its progress at /api/compile-jobs/{id}/."""
+        serializer = CompileRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = scoring_services.request_compile(user=request.user, **serializer.validated_data)
+        job.refresh_from_db()
+        data = CompileJobSerializer(job, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: RankingSnapshotSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        snapshot = scoring_services.publish_snapshot(snapshot=self.get_object(), user=request.user)
+        return Response(self.read_data(snapshot))
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        snapshot = self.get_object()
+        self.check_object_permissions(request, snapshot)
+        scoring_services.discard_draft(snapshot=snapshot, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RankingEntryFilter(filters.FilterSet):
+    quarter = QuarterFilter(year_field="snapshot__year", number_field="snapshot__number")
+    year = filters.NumberFilter(field_name="snapshot__year")
+    status = filters.ChoiceFilter(field_name="snapshot__status", choices=RankingSnapshot.Status.choices)
+    kind = filters.ChoiceFilter(field_name="branch__kind", choices=Branch.Kind.choices, label="支部类型")
+
+    class Meta:
+        model = SnapshotEntry
+        fields = {"snapshot": ["exact"], "branch": ["exact"], "group": ["exact"], "vetoed": ["exact"]}
+
+
+class RankingEntryViewSet(ScopedReadOnlyViewSet):
+    """A branch's quarterly score in a ranking version: totals, rank, and each item's points with the
+    rule, the count behind it, the explanation and the records that earned or lost the points."""
+
+    queryset = SnapshotEntry.objects.select_related("snapshot").prefetch_related(
+        Prefetch("item_scores", queryset=SnapshotItemScore.objects.order_by("position", "id"))
+    )
+    serializer_class = RankingEntrySerializer
+    filterset_class = RankingEntryFilter
+    ordering_fields = ["id", "total", "rank", "position"]
+    ordering = ["snapshot", "group_sort", "position"]
+
+    def scope_queryset(self, qs):
+        person = self.person
+        if _sees_drafts(person):
+            return qs
+        if not _has_role(person):
+            return qs.none()
+        qs = qs.filter(snapshot__status=RankingSnapshot.Status.PUBLISHED)
+        ids = branch_scope(self.request.user)
+        return qs if ids is None else qs.filter(Q(branch__in=ids))
+
+
+class CompileJobFilter(filters.FilterSet):
+    quarter = QuarterFilter(year_field="year", number_field="number")
+
+    class Meta:
+        model = CompileJob
+        fields = {"year": ["exact"], "number": ["exact"], "state": ["exact"]}
+
+
+class CompileJobViewSet(ScopedReadOnlyViewSet):
+    """Compile jobs and their progress (queued → running → done/failed, percent, current step)."""
+
+    queryset = CompileJob.objects.all()
+    serializer_class = CompileJobSerializer
+    filterset_class = CompileJobFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["-created_at", "-id"]
+
+    def scope_queryset(self, qs):
+        return qs if self.person.sees_everything else qs.none()
+
+
+ROUTES = [
+    ("rubrics", RubricViewSet, "rubric"),
+    ("manual-scores", ManualScoreViewSet, "manual-score"),
+    ("rankings", RankingSnapshotViewSet, "ranking"),
+    ("ranking-entries", RankingEntryViewSet, "ranking-entry"),
+    ("compile-jobs", CompileJobViewSet, "compile-job"),
+]
+

@@ -1,0 +1,170 @@
+"""Reads of the 党建提质杯 for pages, exports and other apps (console, dashboard)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from branches.periods import Quarter
+from scoring.engine.compile import rubric_for  # noqa: F401 - part of the read API
+from scoring.models import (
+    CompileJob,
+    ManualScore,
+    RankingSnapshot,
+    RubricItem,
+    SnapshotEntry,
+    SnapshotItemScore,
+    Veto,
+)
+
+
+def snapshots_of(*, quarter: Quarter, published_only: bool = False) -> QuerySet[RankingSnapshot]:
+    qs = RankingSnapshot.objects.filter(year=quarter.year, number=quarter.number).select_related(
+        "created_by", "published_by").order_by("-version")
+    if published_only:
+        qs = qs.filter(status=RankingSnapshot.Status.PUBLISHED)
+    return qs
+
+
+def latest_snapshot(*, quarter: Quarter, published_only: bool = False) -> RankingSnapshot | None:
+    return snapshots_of(quarter=quarter, published_only=published_only).first()
+
+
+def latest_job(*, quarter: Quarter) -> CompileJob | None:
+    return CompileJob.objects.filter(year=quarter.year, number=quarter.number).order_by("-created_at", "-pk").first()
+
+
+def snapshot_groups(*, snapshot: RankingSnapshot, branch_ids=None) -> list[dict]:
+    """[{"name", "entries": [SnapshotEntry...]}] in group order; optionally only some branches."""
+    entries = snapshot.entries.order_by("group_sort", "group_name", "position")
+    if branch_ids is not None:
+        entries = entries.filter(branch_id__in=branch_ids)
+    groups: dict[str, dict] = {}
+    for entry in entries:
+        groups.setdefault(entry.group_name, {"name": entry.group_name, "entries": [], "size": 0})
+        groups[entry.group_name]["entries"].append(entry)
+    if branch_ids is not None and groups:
+        sizes = defaultdict(int)
+        for name in snapshot.entries.filter(group_name__in=list(groups)).values_list("group_name", flat=True):
+            sizes[name] += 1
+        for name, group in groups.items():
+            group["size"] = sizes[name]
+    else:
+        for group in groups.values():
+            group["size"] = len(group["entries"])
+    return list(groups.values())
+
+
+def snapshot_table(*, snapshot: RankingSnapshot) -> list[dict]:
+    """Per group: the item columns (code, name, max) and rows of entries with points per item (2 queries)."""
+    entries = list(snapshot.entries.order_by("group_sort", "group_name", "position"))
+    scores = defaultdict(dict)
+    columns: dict[str, dict[str, dict]] = defaultdict(dict)
+    group_of = {e.pk: e.group_name for e in entries}
+    for s in SnapshotItemScore.objects.filter(entry__snapshot=snapshot).order_by("entry_id", "position").values(
+            "entry_id", "item_code", "item_name", "max_points", "is_bonus", "points", "position"):
+        scores[s["entry_id"]][s["item_code"]] = s["points"]
+        columns[group_of[s["entry_id"]]].setdefault(s["item_code"], {
+            "code": s["item_code"], "name": s["item_name"], "max": s["max_points"], "is_bonus": s["is_bonus"],
+            "position": s["position"]})
+    tables: dict[str, dict] = {}
+    for e in entries:
+        table = tables.setdefault(e.group_name, {"name": e.group_name, "rows": []})
+        table["rows"].append({"entry": e, "points": scores[e.pk]})
+    for name, table in tables.items():
+        table["columns"] = sorted(columns[name].values(), key=lambda c: (c["position"], c["code"]))
+    return list(tables.values())
+
+
+def entry_for(*, snapshot: RankingSnapshot, branch_id: int) -> SnapshotEntry | None:
+    return snapshot.entries.filter(branch_id=branch_id).prefetch_related("item_scores").first()
+
+
+def _stats(values: list[Decimal]) -> dict:
+    floats = [float(v) for v in values]
+    if not floats:
+        return {"min": None, "max": None, "mean": None, "median": None, "count": 0}
+    return {"min": round(min(floats), 2), "max": round(max(floats), 2),
+            "mean": round(statistics.fmean(floats), 2), "median": round(statistics.median(floats), 2),
+            "count": len(floats)}
+
+
+def _shown_snapshots(quarters: list[Quarter]) -> dict[Quarter, RankingSnapshot]:
+    """Per quarter: the latest published snapshot, else the latest draft (one query)."""
+    if not quarters:
+        return {}
+    years = {q.year for q in quarters}
+    wanted = set(quarters)
+    best: dict[Quarter, RankingSnapshot] = {}
+    for s in RankingSnapshot.objects.filter(year__in=years).order_by("year", "number", "version"):
+        q = s.quarter
+        if q not in wanted:
+            continue
+        current = best.get(q)
+        if current is None or s.is_published or not current.is_published:
+            best[q] = s
+    return best
+
+
+def rankings_trend(*, quarters: list[Quarter]) -> list[dict]:
+    """For each ranking group and quarter: stats of the totals of the shown snapshot (published else draft)."""
+    shown = _shown_snapshots(quarters)
+    by_snapshot: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    group_order: dict[str, tuple] = {}
+    for row in SnapshotEntry.objects.filter(snapshot__in=[s.pk for s in shown.values()]).values(
+            "snapshot_id", "group_name", "group_sort", "total"):
+        by_snapshot[row["snapshot_id"]][row["group_name"]].append(row["total"])
+        group_order.setdefault(row["group_name"], (row["group_sort"], row["group_name"]))
+    out = []
+    for q in sorted(shown):
+        s = shown[q]
+        for name in sorted(by_snapshot[s.pk], key=lambda n: group_order[n]):
+            out.append({"group": name, "quarter": str(q), "status": s.status, **_stats(by_snapshot[s.pk][name])})
+    return out
+
+
+def latest_ranking_rows(*, quarter: Quarter, limit_per_group: int = 10) -> list[dict]:
+    """The top rows of each group in the shown snapshot of a quarter (published else latest draft)."""
+    snapshot = _shown_snapshots([quarter]).get(quarter)
+    if snapshot is None:
+        return []
+    rows, seen = [], defaultdict(int)
+    for e in snapshot.entries.order_by("group_sort", "group_name", "position").values(
+            "group_name", "rank", "branch_id", "branch_name", "total", "vetoed"):
+        if seen[e["group_name"]] >= limit_per_group:
+            continue
+        seen[e["group_name"]] += 1
+        rows.append({"group": e["group_name"], "rank": e["rank"], "branch_id": e["branch_id"],
+                     "branch_name": e["branch_name"], "total": e["total"], "vetoed": e["vetoed"],
+                     "status": snapshot.status})
+    return rows
+
+
+def manual_items(*, quarter: Quarter) -> list[RubricItem]:
+    rubric = rubric_for(quarter)
+    if rubric is None:
+        return []
+    return list(rubric.items.filter(method=RubricItem.Method.MANUAL).select_related("section").order_by(
+        "section__sort_order", "sort_order", "code"))
+
+
+def manual_scores(*, quarter: Quarter, items: list[RubricItem]) -> dict[tuple[int, int], ManualScore]:
+    return {(m.branch_id, m.item_id): m for m in ManualScore.objects.filter(
+        year=quarter.year, number=quarter.number, item__in=items).select_related("updated_by")}
+
+
+def vetoes(*, quarter: Quarter) -> dict[int, Veto]:
+    return {v.branch_id: v for v in Veto.objects.filter(year=quarter.year, number=quarter.number)}
+
+
+def manual_history(*, quarter: Quarter, limit: int = 50) -> list:
+    """Who changed which manual score or veto of the quarter, and when (newest first)."""
+    scores = list(ManualScore.history.filter(year=quarter.year, number=quarter.number).select_related(
+        "history_user", "branch", "item").order_by("-history_date")[:limit])
+    veto_rows = list(Veto.history.filter(year=quarter.year, number=quarter.number).select_related(
+        "history_user", "branch").order_by("-history_date")[:limit])
+    rows = sorted(scores + veto_rows, key=lambda h: h.history_date, reverse=True)[:limit]
+    return rows

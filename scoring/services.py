@@ -1,0 +1,230 @@
+"""Writes of the 党建提质杯: compiling, publishing, manual scores, vetoes and rubric versions.
+
+Every rule lives here (not in views or forms) so the pages, the command, Celery and the API share it.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Branch
+from branches.periods import Quarter
+from config.concurrency import save_versioned
+from scoring.engine import methods
+from scoring.engine.compile import compute, write_snapshot
+from scoring.models import (
+    CompileJob,
+    ManualScore,
+    PublishedSnapshotError,
+    RankingSnapshot,
+    Rubric,
+    RubricItem,
+    RubricSection,
+    Veto,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- compiling and publishing -------------------------------------------------------------------------
+
+def compile_quarter(*, quarter: Quarter, user=None, publish: bool = False, job: CompileJob | None = None,
+                    task_id: str = "") -> RankingSnapshot:
+    """Compute every branch's items for the quarter and write a new draft (or published) snapshot version."""
+
+    def progress(pct: int, stage: str) -> None:
+        if job is not None:
+            CompileJob.objects.filter(pk=job.pk).update(progress=pct, stage=stage[:200], state=CompileJob.State.RUNNING)
+
+    if job is not None:
+        progress(5, _("开始计算"))
+    try:
+        rubric, results = compute(quarter, progress=progress)
+        progress(90, _("写入排名快照"))
+        snapshot = write_snapshot(quarter, rubric, results, user=user, task_id=task_id, publish=publish)
+    except Exception as exc:
+        if job is not None:
+            message = "；".join(exc.messages) if isinstance(exc, ValidationError) else _("计算失败：%(error)s") % {
+                "error": exc}
+            CompileJob.objects.filter(pk=job.pk).update(state=CompileJob.State.FAILED, error=message,
+                                                        finished_at=timezone.now())
+        raise
+    if job is not None:
+        CompileJob.objects.filter(pk=job.pk).update(
+            state=CompileJob.State.DONE, progress=100, stage=_("完成"), snapshot=snapshot, finished_at=timezone.now())
+    return snapshot
+
+
+def request_compile(*, quarter: Quarter, user=None, publish: bool = False) -> CompileJob:
+    """Record a compile job and queue the Celery task once the job row is committed."""
+    from kombu.exceptions import OperationalError
+
+    from scoring import tasks
+
+    job = CompileJob.objects.create(year=quarter.year, number=quarter.number, publish=publish, requested_by=user)
+
+    def queue() -> None:
+        try:
+            result = tasks.compile_quarter.delay(str(quarter), publish=publish, job_id=job.pk,
+                                                 user_id=getattr(user, "pk", None))
+        except OperationalError as exc:
+            logger.warning("compile of %s not queued: %s", quarter, exc)
+            CompileJob.objects.filter(pk=job.pk).update(
+                state=CompileJob.State.FAILED, finished_at=timezone.now(),
+                error=_("无法连接任务队列（消息代理不可用），计算未能开始。请稍后重试或联系系统管理员。"))
+            return
+        except ValidationError:
+            return  # eager run: the failure is already recorded on the job
+        CompileJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id or "")
+
+    transaction.on_commit(queue)
+    job.refresh_from_db()
+    return job
+
+
+def publish_snapshot(*, snapshot: RankingSnapshot, user) -> RankingSnapshot:
+    with transaction.atomic():
+        snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+        if snapshot.is_published:
+            raise PublishedSnapshotError()
+        newer = RankingSnapshot.objects.filter(year=snapshot.year, number=snapshot.number,
+                                               status=RankingSnapshot.Status.PUBLISHED,
+                                               version__gt=snapshot.version).exists()
+        if newer:
+            raise ValidationError(_("该季度已发布了更新的版本，不能再发布旧版本。"))
+        snapshot.status = RankingSnapshot.Status.PUBLISHED
+        snapshot.published_at = timezone.now()
+        snapshot.published_by = user
+        snapshot.save(update_fields=["status", "published_at", "published_by"])
+    return snapshot
+
+
+def discard_draft(*, snapshot: RankingSnapshot, user) -> None:
+    if snapshot.is_published:
+        raise PublishedSnapshotError()
+    snapshot.delete()
+
+
+# --- manual scores and vetoes -------------------------------------------------------------------------
+
+def _points(value) -> Decimal:
+    try:
+        return Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"points": _("请输入数字分值。")})
+
+
+def save_manual_score(*, quarter: Quarter, branch: Branch, item: RubricItem, points, reason: str, user=None,
+                      expected_version: int | None = None) -> ManualScore:
+    """Score a manual item between 0 and its maximum, with a reason; stale edits are refused."""
+    errors = {}
+    if item.method != RubricItem.Method.MANUAL:
+        errors["item"] = _("“%(item)s”按记录自动计分，不能人工评分。") % {"item": item.name}
+    elif not item.applies_to(branch.kind):
+        errors["item"] = _("“%(item)s”不适用于%(kind)s。") % {"item": item.name, "kind": branch.get_kind_display()}
+    value = _points(points)
+    if value < 0 or value > item.max_points:
+        errors["points"] = _("分值应在 0 到 %(max)s 之间。") % {"max": methods.fmt(item.max_points)}
+    elif value != methods.q2(value):
+        errors["points"] = _("分值最多保留两位小数。")
+    if not (reason or "").strip():
+        errors["reason"] = _("请填写评分理由。")
+    if errors:
+        raise ValidationError(errors)
+    score = ManualScore.objects.filter(year=quarter.year, number=quarter.number, branch=branch, item=item).first()
+    if score is None:
+        if expected_version not in (None, 0):
+            from config.concurrency import StaleRecordError
+
+            raise StaleRecordError()
+        score = ManualScore(year=quarter.year, number=quarter.number, branch=branch, item=item)
+    score.points = value
+    score.reason = reason.strip()
+    score.updated_by = user
+    save_versioned(score, expected_version=expected_version if score.pk else None)
+    return score
+
+
+def set_veto(*, quarter: Quarter, branch: Branch, reason: str, user=None) -> Veto:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("一票否决须填写理由。")})
+    veto, _created = Veto.objects.update_or_create(
+        year=quarter.year, number=quarter.number, branch=branch,
+        defaults={"reason": reason.strip(), "updated_by": user})
+    return veto
+
+
+def lift_veto(*, quarter: Quarter, branch: Branch, user=None) -> None:
+    for veto in Veto.objects.filter(year=quarter.year, number=quarter.number, branch=branch):
+        veto._history_user = user
+        veto.delete()
+
+
+# --- rubric versions ----------------------------------------------------------------------------------
+
+def rubric_is_frozen(rubric: Rubric) -> bool:
+    """A rubric that scored a published ranking keeps its items; changes go into a new version."""
+    return rubric.snapshots.filter(status=RankingSnapshot.Status.PUBLISHED).exists()
+
+
+def _ensure_editable(rubric: Rubric) -> None:
+    if rubric_is_frozen(rubric):
+        raise ValidationError(_("该版本评分细则已用于已发布的排名，不能修改；请复制为新版本后修改。"))
+
+
+def save_rubric_item(*, item: RubricItem, user=None, **fields) -> RubricItem:
+    _ensure_editable(item.rubric)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if item.method == RubricItem.Method.MANUAL:
+        item.source = ""
+    item.full_clean()
+    item._history_user = user
+    item.save()
+    return item
+
+
+def delete_rubric_item(*, item: RubricItem, user=None) -> None:
+    _ensure_editable(item.rubric)
+    item._history_user = user
+    item.delete()
+
+
+def copy_rubric(*, rubric: Rubric, year: int, valid_from: int = 1, user=None) -> Rubric:
+    """Copy a rubric with its sections and items into a new draft version of `year`, in force from `valid_from`."""
+    Quarter(year, valid_from)  # validates both
+    with transaction.atomic():
+        last = Rubric.objects.filter(year=year).order_by("-version").values_list("version", flat=True).first() or 0
+        new = Rubric.objects.create(year=year, version=last + 1, valid_from=valid_from, name=rubric.name,
+                                    notes=rubric.notes, status=Rubric.Status.DRAFT)
+        sections = {}
+        for section in rubric.sections.all():
+            sections[section.pk] = RubricSection.objects.create(rubric=new, name=section.name,
+                                                                sort_order=section.sort_order)
+        for item in rubric.items.all():
+            RubricItem.objects.create(
+                rubric=new, section=sections[item.section_id], code=item.code, name=item.name, mode=item.mode,
+                branch_kinds=list(item.branch_kinds or []), max_points=item.max_points, method=item.method,
+                source=item.source, target=item.target, deduction=item.deduction, is_bonus=item.is_bonus,
+                rule=item.rule, sort_order=item.sort_order)
+    return new
+
+
+def activate_rubric(*, rubric: Rubric, user=None) -> Rubric:
+    """Put a version in force; an active version of the same year starting the same quarter is retired."""
+    if not rubric.items.exists():
+        raise ValidationError(_("评分细则没有评分项，不能启用。"))
+    with transaction.atomic():
+        for other in Rubric.objects.filter(year=rubric.year, valid_from=rubric.valid_from,
+                                           status=Rubric.Status.ACTIVE).exclude(pk=rubric.pk):
+            other.status = Rubric.Status.RETIRED
+            other.save(update_fields=["status"])
+        rubric.status = Rubric.Status.ACTIVE
+        rubric.save(update_fields=["status"])
+    return rubric
