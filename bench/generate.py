@@ -60,7 +60,7 @@ def _name(rng: random.Random) -> str:
 
 
 def generate_organisation(*, factor: float, year: int | None = None, today: date | None = None,
-                          log=None) -> dict:
+                          log=None, check_foreign_keys: bool = True) -> dict:
     """Write the organisation of the given scale into the connected database; returns a summary."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
@@ -108,6 +108,8 @@ def generate_organisation(*, factor: float, year: int | None = None, today: date
     load = Loader()
 
     with transaction.atomic():
+        if not check_foreign_keys:
+            load.skip_fk_checks()
         # ---- organisation tree ------------------------------------------------------------------
         n_pairs = target["pairs"]
         n_hr = max(1, math.ceil(target["partnerships"] / 30))
@@ -456,6 +458,7 @@ def generate_organisation(*, factor: float, year: int | None = None, today: date
             "secretary_branch_id": home_branch,
         },
         "seconds": round(time.monotonic() - started, 1),
+        "foreign_key_checks": not load.fk_checks_skipped,
     }
     return summary
 
@@ -493,30 +496,41 @@ def _rectifications(load, rng, branches: list[int], days: list[date], last_day: 
 
 
 def _create_rubric(*, year: int, log) -> dict:
-    """The full rubric of the year, made the way the demo makes it (scoring.demo) when it offers a maker,
-    else by bench.rubric with the same models; nothing when the scoring models are not there yet."""
+    """The full rubric of the year and the ranking groups, made the way the demo makes them (scoring.demo)
+    when it offers makers, else by bench.rubric with the same models. Idempotent."""
     try:
-        from scoring.models import Rubric  # noqa: F401
+        from scoring.models import RankingGroup, Rubric
     except ImportError:
         return {"created": False, "reason": "scoring models missing"}
     try:
         from scoring import demo
     except ImportError:
         demo = None
-    for name in ("create_rubric", "ensure_rubric", "seed_rubric", "make_rubric"):
-        maker = getattr(demo, name, None)
-        if maker is None:
-            continue
-        try:
-            made = maker(year=year)
-        except TypeError:
-            made = maker()
-        log(f"rubric via scoring.demo.{name}")
-        return {"created": True, "via": f"scoring.demo.{name}", "rubric": str(made)[:200]}
-    from bench.rubric import create_full_rubric
+    from bench.rubric import create_full_rubric, create_groups
 
-    made = create_full_rubric(year=year)
-    log(f"rubric via bench.rubric: {made}")
+    made: dict = {}
+    existing = Rubric.objects.filter(year=year, status=Rubric.Status.ACTIVE).first()
+    if existing is not None:
+        made = {"created": True, "via": "existing", "rubric": str(existing)}
+    for name in ("seed_rubric", "create_rubric", "ensure_rubric", "make_rubric"):
+        maker = getattr(demo, name, None)
+        if made or maker is None:
+            continue
+        rubric = maker(year=year)
+        made = {"created": True, "via": f"scoring.demo.{name}", "rubric": str(rubric)[:200]}
+    if not made:
+        made = create_full_rubric(year=year)
+    if not RankingGroup.objects.filter(is_active=True).exists():
+        if getattr(demo, "seed_groups", None) is not None:
+            demo.seed_groups()
+            made["groups"] = "scoring.demo.seed_groups"
+        else:
+            create_groups()
+            made["groups"] = "bench.rubric"
+    made["items"] = Rubric.objects.get(year=year, status=Rubric.Status.ACTIVE).items.count() if made.get(
+        "created") else 0
+    made["group_names"] = list(RankingGroup.objects.filter(is_active=True).values_list("name", flat=True))
+    log(f"rubric: {made}")
     return made
 
 
@@ -556,12 +570,12 @@ def main(argv: list[str] | None = None) -> int:
             if meta.get("migrations") != migration_signature():
                 migrate(db)  # new migrations of the other apps: apply them to the data already there
                 meta["migrations"] = migration_signature()
-            if not (meta.get("rubric") or {}).get("created"):
-                django_env_setup(db)
-                from django.db import transaction
+            django_env_setup(db)
+            from django.db import transaction
 
-                with transaction.atomic():
-                    meta["rubric"] = _create_rubric(year=meta["year"], log=lambda m: print(f"  [{db}] {m}", file=sys.stderr))
+            with transaction.atomic():  # a rubric and ranking groups in force, also when made after the data
+                meta["rubric"] = _create_rubric(year=meta["year"],
+                                                log=lambda m: print(f"  [{db}] {m}", file=sys.stderr))
             write_meta(db, meta)
             print(json.dumps({"db": db, "reused": True, **meta}, ensure_ascii=False))
             return 0
@@ -570,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     create_database(db)
     migrate(db)
     django_env_setup(db)
-    summary = generate_organisation(factor=factor, log=lambda m: print(f"  [{db}] {m}", file=sys.stderr, flush=True))
+    summary = generate_organisation(factor=factor, check_foreign_keys=False, log=lambda m: print(f"  [{db}] {m}", file=sys.stderr, flush=True))
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -37,13 +37,19 @@ SECTIONS = [
 ]
 
 
-def create_full_rubric(*, year: int) -> dict:
-    from scoring.models import RankingGroup, Rubric, RubricItem, RubricSection
+def create_groups() -> None:
+    from scoring.models import RankingGroup
 
-    if not RankingGroup.objects.exists():
+    if not RankingGroup.objects.filter(is_active=True).exists():
         RankingGroup.objects.create(name="机关直属党支部组", branch_kinds=[OF, D], sort_order=1)
         RankingGroup.objects.create(name="基层党支部组", branch_kinds=[G], sort_order=2)
         RankingGroup.objects.create(name="人力资源服务中心组", branch_kinds=[H], sort_order=3)
+
+
+def create_full_rubric(*, year: int) -> dict:
+    from scoring.models import Rubric, RubricItem, RubricSection
+
+    create_groups()
     existing = Rubric.objects.filter(year=year, status=Rubric.Status.ACTIVE).first()
     if existing is not None:
         return {"created": True, "via": "existing", "rubric": str(existing)}

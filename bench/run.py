@@ -193,6 +193,15 @@ def wrk_run(wrk: str, url: str, cookie: str, duration: int, threads: int) -> dic
     return result
 
 
+def collectstatic(db: str) -> None:
+    """The production settings serve hashed static files from STATIC_ROOT: collect them first."""
+    from bench.dbs import django_env
+
+    log("collectstatic (production settings)")
+    subprocess.run([_python(), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=django_env(db),
+                   check=True, timeout=600)
+
+
 class Server:
     """gunicorn with the production settings and gunicorn.conf.py, on 127.0.0.1 only."""
 
@@ -212,8 +221,6 @@ class Server:
                 "threads": self.env.get("GUNICORN_THREADS") or "1"}
 
     def __enter__(self) -> Server:
-        subprocess.run([_python(), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
-                       check=True, timeout=600)
         gunicorn = str(Path(_python()).with_name("gunicorn"))
         config = ROOT / "gunicorn.conf.py"
         args = [gunicorn, "config.wsgi"] + (["--config", str(config)] if config.exists() else []) + \
@@ -297,7 +304,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         q_small, q_big = (factor / 10, f"bench_{name}_d10"), (factor, main_db)
     started = time.monotonic()
-    notes: list[str] = []
     results: dict = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
 
     gen = {main_db: generate(factor, main_db, args.force)}
@@ -314,53 +320,68 @@ def main(argv: list[str] | None = None) -> int:
     profile_dir = RESULTS / "profiles" / name
     prof = ["--profile", str(profile_dir)] if args.profile else []
 
+    collectstatic(main_db)
     compile_result = measure("compile", main_db, "--repeat", str(args.repeat), *prof)
     export_result = measure("export", main_db, "--repeat", str(args.repeat), *prof)
-    results["compile"] = compile_result
-    results["export"] = export_result
-    if compile_result.get("check", {}).get("mismatched"):
-        notes.append(f"the SQL floor disagreed with the engine on {compile_result['check']['mismatched']} item scores")
-
-    queries = {db: measure("queries", db) for db in {q_small[1], q_big[1]}}
-    results["queries"] = {}
-    for key in ("dashboard", "home", "compile", "export"):
-        small_count = queries[q_small[1]].get(key, {}).get("count")
-        big_count = queries[q_big[1]].get(key, {}).get("count")
-        results["queries"][key] = {"1x": small_count, "10x": big_count,
-                                   "constant": None if small_count is None or big_count is None
-                                   else small_count == big_count}
-        for db in (q_small[1], q_big[1]):
-            if queries[db].get(key, {}).get("error"):
-                notes.append(f"queries {key} on {db}: {queries[db][key]['error']}")
-
+    by_db = {db: measure("queries", db) for db in {q_small[1], q_big[1]}}
     pages = None
     if not args.skip_pages:
         pages = measure_pages(main_db, args.port, duration)
-        results["pages"] = pages
         if args.profile:
             measure("profile-pages", main_db, "--out", str(profile_dir))
+    results = assemble(results, compile_result=compile_result, export_result=export_result,
+                       queries={"1x": by_db[q_small[1]], "10x": by_db[q_big[1]]}, pages=pages)
+    if args.profile:
+        results["profiles"] = sorted(str(p.relative_to(ROOT)) for p in profile_dir.glob("*.txt"))
+    results["seconds"] = round(time.monotonic() - started, 1)
+    write_results(results)
+    print(markdown(results))
+    return 0
 
+
+def assemble(results: dict, *, compile_result: dict, export_result: dict, queries: dict[str, dict],
+             pages: dict | None) -> dict:
+    """The results document: measurements, ratios to their floors, targets met, query counts by scale."""
+    notes: list[str] = list(results.get("notes", []))
+    results["compile"] = compile_result
+    results["export"] = export_result
+    for key in ("compile", "export"):
+        if results[key].get("error"):
+            notes.append(f"{key}: {results[key]['error']}")
+    if compile_result.get("check", {}).get("mismatched"):
+        notes.append(f"the SQL floor disagreed with the engine on {compile_result['check']['mismatched']} item scores")
+    results["queries"] = {}
+    for key in ("dashboard", "home", "compile", "export"):
+        small_count = queries["1x"].get(key, {}).get("count")
+        big_count = queries["10x"].get(key, {}).get("count")
+        results["queries"][key] = {"1x": small_count, "10x": big_count,
+                                   "constant": None if small_count is None or big_count is None
+                                   else small_count == big_count}
+        for scale in ("1x", "10x"):
+            if queries[scale].get(key, {}).get("error"):
+                notes.append(f"queries {key} at {scale}: {queries[scale][key]['error']}")
+    if pages is not None:
+        results["pages"] = pages
     floor = pages["floor_used"] if pages else None
+
+    def page_ratio(key: str, stat: str):
+        return _ratio(pages[key][stat], floor[stat]) if pages and key in pages else None
+
     results["ratios"] = {
         "compile_vs_sql": _ratio(compile_result.get("compile_median_s"), compile_result.get("floor_median_s")),
-        "dashboard_p95_vs_floor": _ratio(pages["dashboard"]["p95_us"], floor["p95_us"]) if pages and "dashboard" in pages else None,
-        "home_p95_vs_floor": _ratio(pages["home"]["p95_us"], floor["p95_us"]) if pages and "home" in pages else None,
+        "dashboard_p95_vs_floor": page_ratio("dashboard", "p95_us"),
+        "home_p95_vs_floor": page_ratio("home", "p95_us"),
         "export_vs_floor": _ratio(export_result.get("export_median_s"), export_result.get("floor_median_s")),
-        "dashboard_p50_vs_floor": _ratio(pages["dashboard"]["p50_us"], floor["p50_us"]) if pages and "dashboard" in pages else None,
-        "home_p50_vs_floor": _ratio(pages["home"]["p50_us"], floor["p50_us"]) if pages and "home" in pages else None,
+        "dashboard_p50_vs_floor": page_ratio("dashboard", "p50_us"),
+        "home_p50_vs_floor": page_ratio("home", "p50_us"),
     }
     results["targets"] = TARGETS
     results["met"] = {key: (None if results["ratios"][key] is None else results["ratios"][key] <= limit)
                       for key, limit in TARGETS.items()}
     results["met"]["queries_constant"] = all(v["constant"] for v in results["queries"].values()
                                              if v["constant"] is not None)
-    if args.profile:
-        results["profiles"] = sorted(str(p.relative_to(ROOT)) for p in profile_dir.glob("*.txt"))
     results["notes"] = notes
-    results["seconds"] = round(time.monotonic() - started, 1)
-    write_results(results)
-    print(markdown(results))
-    return 0
+    return results
 
 
 def _brief(gen: dict) -> dict:
@@ -368,14 +389,14 @@ def _brief(gen: dict) -> dict:
     return {k: c[k] for k in ("branches", "pairs", "partnerships", "members", "activities")}
 
 
-def write_results(results: dict) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
+def write_results(results: dict, directory: Path = RESULTS) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, ensure_ascii=False, indent=2, default=str)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / "latest.json").write_text(text + "\n", encoding="utf-8")
-    (RESULTS / f"{stamp}-{results['scale']['name']}.json").write_text(text + "\n", encoding="utf-8")
-    (RESULTS / "latest.md").write_text(markdown(results), encoding="utf-8")
-    log(f"results written to {RESULTS.relative_to(ROOT)}/latest.json, latest.md and {stamp}-{results['scale']['name']}.json")
+    (directory / "latest.json").write_text(text + "\n", encoding="utf-8")
+    (directory / f"{stamp}-{results['scale']['name']}.json").write_text(text + "\n", encoding="utf-8")
+    (directory / "latest.md").write_text(markdown(results), encoding="utf-8")
+    log(f"results written to {directory}/latest.json, latest.md and {stamp}-{results['scale']['name']}.json")
 
 
 def _fmt_ratio(value) -> str:

@@ -77,7 +77,7 @@ class ActivityForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     joint = forms.ChoiceField(label=_("所属共建"), required=False)
     branches = forms.ModelMultipleChoiceField(label=_("结对支部参加"), queryset=Branch.objects.none(), required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+                                              widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     attendees = forms.ModelMultipleChoiceField(label=_("参加党员"), queryset=Member.objects.none(), required=False,
                                                widget=forms.CheckboxSelectMultiple)
     guest_count = forms.IntegerField(label=_("其他参加人数"), min_value=0, initial=0, required=False,

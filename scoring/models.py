@@ -68,7 +68,8 @@ class Rubric(models.Model):
 
     @property
     def base_points(self) -> Decimal:
-        return sum((i.max_points for i in self.items.all() if not i.is_bonus), Decimal("0"))
+        return sum((i.max_points for i in self.items.all() if not i.is_bonus and i.method != "deduction_per"),
+                   Decimal("0"))
 
 
 class RubricSection(models.Model):

@@ -289,7 +289,7 @@ def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sections: dict[str, list] = {}
     for item in items:
         sections.setdefault(item.section.name, []).append(item)
-    base = sum((i.max_points for i in items if not i.is_bonus), 0)
+    base = sum((i.max_points for i in items if not i.is_bonus and i.method != RubricItem.Method.DEDUCTION_PER), 0)
     bonus = sum((i.max_points for i in items if i.is_bonus), 0)
     return render(request, "scoring/rubric_detail.html", {
         "rubric": rubric, "sections": sections, "base": base, "bonus": bonus,

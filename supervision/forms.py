@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Role
+from pairing.uploads import ACCEPT_ATTRIBUTE
 from supervision.models import Finding, SupervisionRound, Visit
 
 User = get_user_model()
@@ -17,7 +18,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control", "accept": ACCEPT_ATTRIBUTE}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
@@ -81,7 +82,7 @@ class SampleForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         per_kind = {}
-        for kind, label in Branch.Kind.choices:
+        for kind in Branch.Kind.values:
             raw = (cleaned.get(f"kind_{kind}") or "").strip()
             if not raw:
                 continue

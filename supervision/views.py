@@ -92,7 +92,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if person.branch_ids:
         mine = selectors.rectifications_for(request.user).filter(branch_id__in=person.branch_ids)
-        ctx["my_rectifications"] = list(mine.order_by("state", "deadline"))
+        ctx["my_rectifications"] = sorted(mine, key=lambda r: (r.state == State.CLOSED, r.deadline, r.pk))
+        ctx["single_branch"] = len(person.branch_ids) == 1
         ctx["my_visits"] = list(
             selectors.visits_for(request.user).filter(branch_id__in=person.branch_ids)
             .prefetch_related("findings")[:20]

@@ -1,7 +1,6 @@
 """Badges of the workspace: pace, plan filing state, statuses."""
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -27,15 +26,15 @@ def plan_badge(plan: dict):
     state = plan["state"]
     if state == "on_time":
         return format_html('<span class="badge text-bg-success">{}</span>', _("已按时备案 %(d)s") % {
-            "d": date_format(plan["filed_on"], "SHORT_DATE_FORMAT")})
+            "d": plan["filed_on"].isoformat()})
     if state == "late":
         return format_html('<span class="badge text-bg-warning">{}</span>', _("逾期备案 %(d)s") % {
-            "d": date_format(plan["filed_on"], "SHORT_DATE_FORMAT")})
+            "d": plan["filed_on"].isoformat()})
     if state == "missing":
         return format_html('<span class="badge badge-behind">{}</span>', _("未备案 · 已过截止日 %(d)s") % {
-            "d": date_format(plan["deadline"], "SHORT_DATE_FORMAT")})
+            "d": plan["deadline"].isoformat()})
     return format_html('<span class="badge text-bg-light border">{}</span>', _("待备案 · 截止 %(d)s") % {
-        "d": date_format(plan["deadline"], "SHORT_DATE_FORMAT")})
+        "d": plan["deadline"].isoformat()})
 
 
 STATUS_CLASSES = {

@@ -88,6 +88,8 @@ def assign_groups(branches: list[dict]) -> dict[int, RankingGroup]:
 def score_item(item: RubricItem, fact: Fact | None, manual: dict | None, deadline) -> ItemResult:
     method = item.method
     M = RubricItem.Method
+    if method == M.MANUAL and item.is_bonus and not manual:
+        return ItemResult(item, methods.Outcome(methods.ZERO, _("本季度无加分。")))
     if method == M.MANUAL:
         outcome = methods.manual(item.max_points, manual["points"] if manual else None,
                                  manual["reason"] if manual else "")

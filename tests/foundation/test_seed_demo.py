@@ -3,12 +3,13 @@
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from branches.demo import DEMO_PASSWORD, counts
+from branches.demo import DEMO_PASSWORD, build_demo, counts
 from branches.models import (
     Branch,
     DutyEvidence,
@@ -48,10 +49,26 @@ LOGINS = {
 
 
 @pytest.fixture
-def seeded() -> str:
+def seeded():
+    """The organisation and its year of records, as `seed_demo` builds them (without the other apps' parts)."""
+    return build_demo(today=timezone.localdate())
+
+
+@pytest.fixture
+def seeded_by_command() -> str:
+    """The whole command, with the scoring and supervision parts when those apps have them."""
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+def all_counts() -> dict[str, int]:
+    """Rows of every table of the project's apps and the users, history included."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in ("auth", "branches", "pairing", "scoring", "supervision")
+    }
 
 
 def joint_done(owner, today) -> int:
@@ -179,7 +196,7 @@ def test_seeded_records_pass_their_model_rules(seeded):
         role.full_clean()
 
 
-def test_every_demo_login_works_with_the_password(seeded, client):
+def test_every_demo_login_works_with_the_password(seeded_by_command, client):
     User = get_user_model()
     for username, kind in LOGINS.items():
         user = User.objects.get(username=username)
@@ -189,7 +206,7 @@ def test_every_demo_login_works_with_the_password(seeded, client):
         assert response.status_code == 302, username
         assert client.session["_auth_user_id"] == str(user.pk)
         client.logout()
-        assert username in seeded
+        assert username in seeded_by_command  # the printed table of logins
     assert User.objects.get(username="orgadmin").is_superuser
     assert not User.objects.get(username="department").is_staff
     assert Role.objects.get(user__username="secretary").member == Branch.objects.get(code="G01").secretary
@@ -199,24 +216,30 @@ def test_every_demo_login_works_with_the_password(seeded, client):
     for branch in Branch.objects.exclude(code__in=["G01", "O01", "H01"]):
         role = Role.objects.get(user__username=f"sec-{branch.code.lower()}")
         assert role.kind == Role.Kind.SECRETARY and role.branch == branch
+        assert f"sec-{branch.code.lower()}" in seeded_by_command
     response = client.post("/accounts/login/", {"username": "viewer", "password": "wrong-password"})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 
-def test_running_twice_changes_nothing(seeded):
-    before = counts()
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    assert counts() == before
+def test_running_twice_changes_nothing(seeded_by_command):
+    before = all_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert all_counts() == before
     assert before["pairing.Activity"] > 100 and before["branches.Member"] > 200
 
 
-def test_if_empty_leaves_an_existing_organisation_alone(seeded):
+def test_the_parts_are_idempotent_on_their_own(seeded):
     before = counts()
+    build_demo(today=timezone.localdate())
+    assert counts() == before
+
+
+def test_if_empty_leaves_an_existing_organisation_alone(seeded):
+    before = all_counts()
     out = io.StringIO()
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "跳过" in out.getvalue()
-    assert counts() == before
+    assert all_counts() == before
 
 
 def test_if_empty_seeds_an_empty_database():

@@ -25,8 +25,12 @@ VENV_BIN = Path(sys.executable).parent
 DEAD_BROKER_URL = "redis://127.0.0.1:6390/0"  # nothing listens here
 
 
+# Read once at import: the fixtures below point this process's Celery at other brokers for a while.
+_REAL_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+
+
 def real_broker_url() -> str:
-    return os.environ.get("CELERY_BROKER_URL", "")
+    return _REAL_BROKER_URL
 
 
 def require_postgresql() -> None:
@@ -42,25 +46,35 @@ def require_broker() -> str:
 
 
 def _reset_pools(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Only forget this app's pools: they live in kombu's global registry, keyed by URL, and are reused.
+    app._pool = None
     app.amqp._producer_pool = None
 
 
 @contextmanager
 def celery_on(url: str, *, queue: str | None = None) -> Iterator:
-    """Point the Celery app of this process at `url` with tasks really sent (not run in-process)."""
+    """Point the Celery app of this process at `url` with tasks really sent (not run in-process).
+
+    Celery prefers the CELERY_BROKER_URL environment variable over its configuration, so both change.
+    """
     from config.celery import app
 
-    keys = ("broker_url", "task_always_eager", "task_default_queue")
-    saved = {key: app.conf[key] for key in keys}
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    saved = {"CELERY_BROKER_URL": app.conf.broker_url, "CELERY_TASK_ALWAYS_EAGER": app.conf.task_always_eager,
+             "CELERY_TASK_DEFAULT_QUEUE": app.conf.task_default_queue}
     _reset_pools(app)
-    app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue or saved["task_default_queue"])
+    os.environ["CELERY_BROKER_URL"] = url
+    app.conf.update(CELERY_BROKER_URL=url, CELERY_TASK_ALWAYS_EAGER=False,
+                    CELERY_TASK_DEFAULT_QUEUE=queue or saved["CELERY_TASK_DEFAULT_QUEUE"])
     try:
+        assert app.connection_for_write().as_uri(include_password=True) == url
         yield app
     finally:
         _reset_pools(app)
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         app.conf.update(saved)
 
 

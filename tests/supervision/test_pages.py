@@ -90,7 +90,7 @@ def test_the_whole_story_through_the_pages(client, world):
     r.refresh_from_db()
     assert r.state == S.CLOSED
     history = text(client.get(detail_url))
-    assert "已提交待审核 → 已销号" in history and "insp1" in history
+    assert "已提交待审核 → 已销号" in history and world.inspector.get_full_name() in history
 
     # The case library shows the typical experience to any secretary, with its file.
     login(client, world.other_secretary)

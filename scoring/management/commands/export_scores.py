@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--quarter", required=True, help="e.g. 2026Q3")
         parser.add_argument("--out", required=True, help="file ending in .xlsx or .csv")
-        parser.add_argument("--version", type=int, dest="snapshot_version", help="a particular snapshot version")
+        parser.add_argument("--snapshot-version", type=int, dest="snapshot_version", help="a particular snapshot version")
 
     def handle(self, *args, quarter, out, snapshot_version=None, **options):
         try:

@@ -1,0 +1,104 @@
+"""The dashboard: what is behind (furthest first, linking to the record), each mode's figures, a bounded
+number of queries however large the organisation."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.console.conftest import scaled_org
+from tests.factories import ActivityFactory, PairFactory, grassroots_branch, office_branch, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_figures_and_behind_list(world, client_for):
+    further_behind = PairFactory(year=2026, lead_branch=office_branch(name="落后最多党支部"),
+                                 grassroots=[grassroots_branch()])
+    response = client_for("viewer").get(reverse("branches:dashboard") + "?quarter=2026Q3")
+    assert response.status_code == 200
+    ctx = response.context
+    assert str(ctx["quarter"]) == "2026Q3"
+    rows = {r["id"]: r for r in ctx["pair_rows"]}
+    assert (rows[world.pair.pk]["done"], rows[world.pair.pk]["expected"]) == (1, 3)
+    assert rows[world.pair.pk]["problems"] == 1 and rows[world.pair.pk]["tasks_overdue"] == 1
+    behind_names = [b["name"] for b in ctx["behind"]]
+    assert behind_names.index(str(further_behind)) < behind_names.index(str(world.pair)), "furthest behind first"
+    first = ctx["behind"][0]
+    assert "0/3" in " ".join(first["reasons"]) and "年度实施方案未备案" in first["reasons"]
+    html = response.content.decode()
+    assert 'id="dashboard-data"' in html and "echarts.min.js" in html and "js/dashboard.js" in html
+    assert 'class="behind"' in html
+    for chart in ("chart-pairs", "chart-partnerships", "chart-departments", "chart-months", "chart-kinds",
+                  "chart-network"):
+        assert f'id="{chart}"' in html
+    assert ctx["totals"]["problems"] == 1
+    assert ctx["chart_data"]["network"]["links"]
+
+
+def test_behind_rows_link_to_the_records(world, client_for):
+    response = client_for("org_admin").get(reverse("branches:dashboard") + "?quarter=2026Q4")
+    links = {b["mode"]: b["link"] for b in response.context["behind"]}
+    dept_row = next(r for r in response.context["department_rows"] if r["id"] == world.other_dept.pk)
+    assert dept_row["link"] == reverse("branches:department_home") + f"?unit={world.other_dept.pk}&year=2026"
+    assert any(links.values())
+
+
+def test_a_bad_quarter_falls_back_with_a_message(world, client_for):
+    response = client_for("org_admin").get(reverse("branches:dashboard") + "?quarter=2026Q9", follow=True)
+    assert response.status_code == 200
+    assert "季度格式应为" in response.content.decode() or "无效" in response.content.decode()
+
+
+def test_empty_organisation_shows_empty_states(db):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user_with_role("org_admin", username="lonely_admin"))
+    html = client.get(reverse("branches:dashboard") + "?quarter=2026Q2").content.decode()
+    assert "本年度没有共建对子" in html
+    assert "本年度还没有活动" in html
+    assert "没有滞后事项" in html
+    assert 'id="chart-pairs"' not in html
+
+
+def _count_dashboard_queries(client, django_assert_max_num_queries, bound):
+    with django_assert_max_num_queries(bound) as captured:
+        response = client.get(reverse("branches:dashboard") + "?quarter=2026Q3")
+    assert response.status_code == 200
+    return len(captured.captured_queries), response
+
+
+DASHBOARD_QUERY_BOUND = 40
+
+
+def test_dashboard_queries_do_not_grow_with_the_organisation(db, client, django_assert_max_num_queries):
+    client.force_login(user_with_role("org_admin", username="bound_admin"))
+    scaled_org(scale=3)
+    small, response = _count_dashboard_queries(client, django_assert_max_num_queries, DASHBOARD_QUERY_BOUND)
+    assert len(response.context["pair_rows"]) == 3
+    scaled_org(scale=27)
+    large, response = _count_dashboard_queries(client, django_assert_max_num_queries, DASHBOARD_QUERY_BOUND)
+    assert len(response.context["pair_rows"]) == 30
+    assert len(response.context["department_rows"]) == 30
+    assert large == small, f"{small} queries for 3 pairs but {large} for 30"
+
+
+def test_reminder_job_queries_do_not_grow_with_the_organisation(db, django_assert_max_num_queries):
+    from branches import services
+
+    scaled_org(scale=3)
+    with django_assert_max_num_queries(40) as small:
+        services.send_reminders(today=datetime.date(2026, 11, 23))
+    scaled_org(scale=27)
+    with django_assert_max_num_queries(40) as large:
+        services.send_reminders(today=datetime.date(2026, 11, 30))
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_joint_activities_count_only_for_their_year(world, client_for):
+    ActivityFactory(date=datetime.date(2026, 8, 1), pair=world.pair, owner_branch=world.office,
+                    kind=world.pair.activities.first().kind)
+    response = client_for("org_admin").get(reverse("branches:dashboard") + "?quarter=2026Q2")
+    row = next(r for r in response.context["pair_rows"] if r["id"] == world.pair.pk)
+    assert row["done"] == 1, "an August activity is not counted by the end of Q2"
