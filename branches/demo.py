@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -599,7 +600,7 @@ def seed_key_projects(*, demo: Demo) -> None:
                   if m.status == Member.Status.ON_POST]
         chosen = rng.sample(KEY_PROJECTS, rng.choice((3, 4)))
         for title, goal in chosen:
-            done_project = rng.random() < 0.15
+            done_project = rng.random() < 0.15 and today.month >= 10
             project = existing.get((pair.pk, title))
             if project is None:
                 project = KeyProject.objects.create(
@@ -806,7 +807,7 @@ def seed_meetings_problems_exchanges(*, demo: Demo) -> None:
                 status = Problem.Status.SOLVING
             else:
                 status = Problem.Status.OPEN
-            if (pair.pk, title) in problem_keys:
+            if raised > today or (pair.pk, title) in problem_keys:
                 continue
             solved = status == Problem.Status.SOLVED
             problems.append(Problem(
@@ -897,10 +898,11 @@ def seed_department_duties(*, demo: Demo) -> None:
     duty_list = list(demo.duties.values())
     current_month = today.month
     for code, unit in departments:
+        filed_on = date(year, 1, rng.randint(10, 25))
         plan, _created = KeyWorkPlan.objects.get_or_create(
             unit=unit, year=year,
             defaults={"title": f"{year}年{unit.name}年度重点工作实施方案",
-                      "filed_on": date(year, 1, rng.randint(10, 25))},
+                      "filed_on": filed_on if filed_on <= today else None},
         )
         titles = D01_TASKS if code == "D01" else DEPARTMENT_TASKS[code][: rng.randint(8, 15)]
         roster = demo.members[next(b for c, _n, _k, b in UNITS if c == code)]
@@ -944,7 +946,7 @@ def seed_other_apps(*, stdout=None) -> list[str]:
     import importlib.util
 
     notes = []
-    for module_name in ("scoring.demo", "supervision.demo"):
+    for module_name in ("supervision.demo", "scoring.demo"):  # rectifications exist before the cup compiles
         if importlib.util.find_spec(module_name) is None:
             notes.append(module_name)
             continue
@@ -974,7 +976,8 @@ def count_rows() -> list[tuple[str, int]]:
     return [(str(model._meta.verbose_name_plural), model.objects.count()) for model in models]
 
 
-def build_demo(*, today: date | None = None, stdout=None) -> Demo:
+@transaction.atomic
+def build_demo(*, today: date | None = None) -> Demo:
     """Build the whole demo organisation and its year of records; callers wrap it in a transaction."""
     today = today or timezone.localdate()
     demo = Demo(today=today, year=today.year)

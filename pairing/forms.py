@@ -97,8 +97,9 @@ class ActivityForm(BootstrapMixin, forms.Form):
             branch_id__in=[branch.pk, *(b.pk for b in partners)], is_active=True
         ).select_related("branch")
         choices = [("", _("本支部活动（不属于共建）"))]
-        choices += [(f"pair:{p.pk}", _("结对共建：%(name)s") % {"name": p}) for p in pairs]
-        choices += [(f"partnership:{p.pk}", _("党建共建：%(name)s") % {"name": p.external_org}) for p in partnerships]
+        choices += [(f"pair:{p.pk}", _("%(year)s 结对共建：%(name)s") % {"year": p.year, "name": p}) for p in pairs]
+        choices += [(f"partnership:{p.pk}", _("%(year)s 党建共建：%(name)s") % {"year": p.year, "name": p.external_org})
+                    for p in partnerships]
         self.fields["joint"].choices = choices
         self._owners = {f"pair:{p.pk}": p for p in pairs} | {f"partnership:{p.pk}": p for p in partnerships}
         if not partners:

@@ -199,7 +199,9 @@ def _grid_branches(items: list[RubricItem]):
     kinds = set()
     for item in items:
         kinds |= set(item.branch_kinds or Branch.Kind.values)
-    return list(Branch.objects.filter(is_active=True, kind__in=kinds).order_by("kind", "code"))
+    order = {kind: n for n, kind in enumerate(Branch.Kind.values)}
+    branches = Branch.objects.filter(is_active=True, kind__in=kinds)
+    return sorted(branches, key=lambda b: (order.get(b.kind, 9), b.code))
 
 
 @org_admin_required

@@ -41,14 +41,14 @@ GROUPS = [
 # Each finding: (kind, mode, title, text, deadline offset in days after the visit or None, script)
 # script: the rectification's story after the visit: list of (actor, to_state, days after visit, note/response)
 NAMED_VISITS = [
-    ("G01", 0, 75, Visit.Form.ON_SITE,
+    ("G01", 0, 110, Visit.Form.ON_SITE,
      "督导组深入曲堤管理区党支部，查阅“三会一课”记录、党员发展档案，与支部书记、党小组长和外闯党员代表座谈。",
      [
          (K.SHORTCOMING, M.BASE, "外闯队伍较多，外闯党员组织生活不规范",
           "支部外闯党员分布在济北、商河、临邑等地，部分外闯党员未按期参加组织生活，学习记录不完整；"
           "少数党小组长抓党建工作能力还有短板。", None, []),
          (K.SHORTCOMING, M.BASE, "党员发展纳新流程资料不齐全",
-          "2名发展对象的政治审查材料、培养考察记录缺页，支部党员大会讨论记录不规范。", 90,
+          "2名发展对象的政治审查材料、培养考察记录缺页，支部党员大会讨论记录不规范。", 120,
           [("branch", State.RECTIFYING, 5, "已安排组织委员逐项补齐资料，本月支部党员大会前完成。")]),
          (K.STRENGTH, M.BASE, "“三会一课”记录规范，主题党日紧扣生产",
           "主题党日围绕稳产上产、节能降耗开展，党员先锋岗在井站一线亮身份、作表率。", None, []),
@@ -145,6 +145,8 @@ def _record(group, branch, *, days_ago, form, notes, findings, by, today) -> Vis
         finding = services.add_finding(visit=visit, kind=kind, mode=mode, title=title, text=text, deadline=deadline,
                                        by=by)
         if kind == K.SHORTCOMING:
+            # The item was opened on the day of the visit, not the day the demo ran.
+            finding.rectification.transitions.filter(from_state="").update(at=_at(day, 16))
             _play(finding.rectification, script, visit_day=day, reviewer=by, today=today)
     return visit
 

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -81,23 +81,6 @@ class ScopedMixin:
         fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
         return self.serializer_class(fresh, context=self.get_serializer_context()).data
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = self.create_record(dict(serializer.validated_data))
-        return Response(self.read_data(instance), status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        self.ensure_open(instance)
-        data = {**self.current_values(instance), **serializer.validated_data} if partial else dict(
-            serializer.validated_data)
-        instance = self.update_record(instance, data)
-        return Response(self.read_data(instance))
-
     def current_values(self, instance) -> dict:
         """The record's values in the write serializer's terms, filled in under a PATCH."""
         return {}
@@ -136,11 +119,7 @@ class ScopedMixin:
 
             ensure_quarter_open(day)
 
-    # --- writes ------------------------------------------------------------------------------
-    def perform_destroy(self, instance):
-        self.ensure_open(instance)
-        self.delete_record(instance)
-
+    # --- writes (hooks the service mixins call) --------------------------------------------
     def create_record(self, data: dict):
         raise NotImplementedError
 
@@ -148,22 +127,59 @@ class ScopedMixin:
         raise NotImplementedError
 
     def delete_record(self, instance) -> None:
-        instance.delete()
+        raise NotImplementedError
 
 
-class ScopedModelViewSet(ScopedMixin, viewsets.ModelViewSet):
-    pass
+class ServiceCreateMixin:
+    """POST: the write serializer checks types, `create_record` calls the service."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.create_record(dict(serializer.validated_data))
+        return Response(self.read_data(instance), status=status.HTTP_201_CREATED)
+
+
+class ServiceUpdateMixin:
+    """PUT and PATCH: a PATCH is completed with the record's current values, then the service runs."""
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.ensure_open(instance)
+        data = {**self.current_values(instance), **serializer.validated_data} if partial else dict(
+            serializer.validated_data)
+        instance = self.update_record(instance, data)
+        return Response(self.read_data(instance))
+
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+
+class ServiceDestroyMixin:
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.ensure_open(instance)
+        self.delete_record(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ScopedReadOnlyViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ScopedCreateReadDeleteViewSet(
-    ScopedMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class ScopedCreateReadViewSet(ScopedMixin, ServiceCreateMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ScopedCreateReadViewSet(ScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ScopedCreateReadDeleteViewSet(ScopedMixin, ServiceCreateMixin, ServiceDestroyMixin,
+                                    viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedModelViewSet(ScopedMixin, ServiceCreateMixin, ServiceUpdateMixin, ServiceDestroyMixin,
+                         viewsets.ReadOnlyModelViewSet):
     pass

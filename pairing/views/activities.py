@@ -100,16 +100,17 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _owners_for_form(request: HttpRequest, branch, year: int):
-    pair = selectors.pair_of_branch(branch, year)
-    partnerships = list(Partnership.objects.filter(branch=branch, year=year).select_related("external_org"))
-    partners = [b for b in pair.branches if b.pk != branch.pk] if pair else []
-    return pair, partnerships, partners
-
-
 def _activity_form(request, *, branch, year, data=None, files=None, initial=None, current_kind_id=None):
-    pair, partnerships, partners = _owners_for_form(request, branch, year)
-    return ActivityForm(data, files, branch=branch, partners=partners, pairs=[pair] if pair else [],
+    """The form offers the branch's pairs and partnerships of this year and last year (an activity late
+    in December may be logged in January); the service checks the date against the chosen one."""
+    pairs, partnerships, partners = [], [], []
+    for each_year in (year, year - 1):
+        pair = selectors.pair_of_branch(branch, each_year)
+        if pair is not None:
+            pairs.append(pair)
+            partners += [b for b in pair.branches if b.pk != branch.pk and b not in partners]
+        partnerships += list(Partnership.objects.filter(branch=branch, year=each_year).select_related("external_org"))
+    return ActivityForm(data, files, branch=branch, partners=partners, pairs=pairs,
                         partnerships=partnerships, initial=initial, current_kind_id=current_kind_id)
 
 

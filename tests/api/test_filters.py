@@ -53,7 +53,7 @@ def test_status_and_kind_filters(world):
     assert ids(client.get("/api/rectifications/?state=open")) == {o["rectification"].pk}
     assert ids(client.get("/api/rankings/?quarter=2026Q3&status=draft")) == {o["snapshot"].pk}
     assert ids(client.get("/api/ranking-entries/?quarter=2026Q2")) == set()
-    assert ids(client.get(f"/api/branches/?kind=grassroots")) >= {o["grass_a"].pk, o["grass_b"].pk}
+    assert ids(client.get("/api/branches/?kind=grassroots")) >= {o["grass_a"].pk, o["grass_b"].pk}
     assert o["lead_a"].pk not in ids(client.get("/api/branches/?kind=grassroots"))
 
 

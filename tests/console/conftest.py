@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from branches.models import DutyEvidence, ExternalOrganization, Member, Role, Unit
-from pairing.models import Partnership
 from tests.factories import (
     ActivityFactory,
     ActivityKindFactory,
@@ -135,4 +134,3 @@ def scaled_org(*, scale: int, year: int = 2026) -> None:
         task = KeyWorkTaskFactory(plan=plan)
         for month in (1, 2, 3):
             MonthlyTargetFactory(task=task, month=month)
-    assert Partnership.objects.filter(year=year).count() == scale

@@ -25,7 +25,10 @@ def test_dashboard_figures_and_behind_list(world, client_for):
     behind_names = [b["name"] for b in ctx["behind"]]
     assert behind_names.index(str(further_behind)) < behind_names.index(str(world.pair)), "furthest behind first"
     first = ctx["behind"][0]
-    assert "0/3" in " ".join(first["reasons"]) and "年度实施方案未备案" in first["reasons"]
+    assert first["name"] == f"{world.hr.name} — {world.partnership.external_org.name}", "0 of 6 is furthest behind"
+    assert "共建活动 0/6 次（差 6 次）" in first["reasons"]
+    row = next(b for b in ctx["behind"] if b["name"] == str(further_behind))
+    assert "共建活动 0/3 次（差 3 次）" in row["reasons"] and "年度实施方案未备案" in row["reasons"]
     html = response.content.decode()
     assert 'id="dashboard-data"' in html and "echarts.min.js" in html and "js/dashboard.js" in html
     assert 'class="behind"' in html

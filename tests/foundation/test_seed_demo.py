@@ -196,6 +196,26 @@ def test_seeded_records_pass_their_model_rules(seeded):
         role.full_clean()
 
 
+@pytest.mark.parametrize("month_day", [(1, 5), (4, 2), (7, 15), (12, 31)])
+def test_nothing_is_dated_after_today_at_any_time_of_year(month_day):
+    today = timezone.localdate().replace(month=month_day[0], day=month_day[1])
+    build_demo(today=today)
+    assert not Activity.objects.filter(date__gt=today).exists()
+    assert not JointMeeting.objects.filter(date__gt=today).exists()
+    assert not Problem.objects.filter(Q(raised_on__gt=today) | Q(solved_on__gt=today)).exists()
+    assert not InformationExchange.objects.filter(exchanged_on__gt=today).exists()
+    assert not AnnualPlan.objects.filter(filed_on__gt=today).exists()
+    assert not KeyWorkPlan.objects.filter(filed_on__gt=today).exists()
+    assert not DutyEvidence.objects.filter(date__gt=today).exists()
+    assert not ProjectTask.objects.filter(Q(completed_on__gt=today) | Q(claimed_on__gt=today)).exists()
+    assert not MonthlyTarget.objects.filter(month__gt=today.month).exclude(status=MonthlyTarget.Status.PENDING).exists()
+    for problem in Problem.objects.all():
+        problem.full_clean()
+    for task in ProjectTask.objects.all():
+        task.full_clean()
+    assert Pair.objects.filter(year=today.year).count() == 7
+
+
 def test_every_demo_login_works_with_the_password(seeded_by_command, client):
     User = get_user_model()
     for username, kind in LOGINS.items():

@@ -19,6 +19,9 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.skipif(not settings.CELERY_BROKER_URL,
                        reason="no broker configured: set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/4)"),
+    pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+                       reason="the in-memory SQLite test database locks tables across the worker thread; "
+                              "run with DATABASE_URL=postgres://..."),
 ]
 
 

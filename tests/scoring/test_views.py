@@ -10,7 +10,13 @@ from branches.models import Role
 from branches.periods import Quarter
 from scoring import services
 from scoring.models import CompileJob, ManualScore, RankingSnapshot, Rubric, RubricItem
-from tests.factories import ActivityFactory, ActivityKindFactory, PairFactory, grassroots_branch, user_with_role
+from tests.factories import (
+    ActivityFactory,
+    ActivityKindFactory,
+    PairFactory,
+    grassroots_branch,
+    user_with_role,
+)
 from tests.scoring.conftest import make_rubric
 
 Q2 = Quarter(2026, 2)

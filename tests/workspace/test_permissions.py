@@ -40,22 +40,22 @@ def _records(world, today, files):
             "exchange": exchange}
 
 
-# (name, method, url(world, records), {role: status}); roles not listed get `default`.
-S, C, O, X, H, V, I, A = ("secretary", "committee", "office_secretary", "other_secretary", "hr_secretary",
+# (name, method, url(world, records), {role: status}).
+S, C, OS, X, H, V, IN, A = ("secretary", "committee", "office_secretary", "other_secretary", "hr_secretary",
                           "viewer", "inspector", "org_admin")
-READ_PAIR = {S: 200, C: 200, O: 200, X: 404, H: 404, V: 200, I: 200, A: 200}
-WRITE_PAIR = {S: 200, C: 200, O: 200, X: 404, H: 404, V: 403, I: 403, A: 200}
-READ_OWN = {S: 200, C: 200, O: 404, X: 404, H: 404, V: 200, I: 200, A: 200}
-WRITE_OWN = {S: 200, C: 200, O: 404, X: 404, H: 404, V: 403, I: 403, A: 200}
-READ_HR = {S: 404, C: 404, O: 404, X: 404, H: 200, V: 200, I: 200, A: 200}
-WRITE_HR = {S: 404, C: 404, O: 404, X: 404, H: 200, V: 403, I: 403, A: 200}
+READ_PAIR = {S: 200, C: 200, OS: 200, X: 404, H: 404, V: 200, IN: 200, A: 200}
+WRITE_PAIR = {S: 200, C: 200, OS: 200, X: 404, H: 404, V: 403, IN: 403, A: 200}
+READ_OWN = {S: 200, C: 200, OS: 404, X: 404, H: 404, V: 200, IN: 200, A: 200}
+WRITE_OWN = {S: 200, C: 200, OS: 404, X: 404, H: 404, V: 403, IN: 403, A: 200}
+READ_HR = {S: 404, C: 404, OS: 404, X: 404, H: 200, V: 200, IN: 200, A: 200}
+WRITE_HR = {S: 404, C: 404, OS: 404, X: 404, H: 200, V: 403, IN: 403, A: 200}
 
 TABLE = [
-    ("home", "get", lambda w, r: reverse("pairing:home"), {S: 200, C: 200, O: 200, X: 200, H: 200, V: 200, I: 200, A: 200}),
+    ("home", "get", lambda w, r: reverse("pairing:home"), {S: 200, C: 200, OS: 200, X: 200, H: 200, V: 200, IN: 200, A: 200}),
     ("home of G01", "get", lambda w, r: reverse("pairing:home") + f"?branch={w.grassroots.pk}", READ_OWN),
     ("activity list", "get", lambda w, r: reverse("pairing:activity_list"), {k: 200 for k in ROLES[1:]}),
     ("activity create", "get", lambda w, r: reverse("pairing:activity_create"),
-     {S: 200, C: 200, O: 200, X: 200, H: 200, V: 403, I: 403, A: 200}),
+     {S: 200, C: 200, OS: 200, X: 200, H: 200, V: 403, IN: 403, A: 200}),
     ("activity create for G01", "get", lambda w, r: reverse("pairing:activity_create") + f"?branch={w.grassroots.pk}",
      WRITE_OWN),
     ("activity create for G01 (post)", "post",
@@ -68,7 +68,7 @@ TABLE = [
      {**WRITE_OWN, S: 302, C: 302, A: 302}),
     ("evidence file", "get", lambda w, r: reverse("pairing:evidence_file", args=[r["evidence"].pk]), READ_PAIR),
     ("evidence delete", "post", lambda w, r: reverse("pairing:evidence_delete", args=[r["evidence"].pk]),
-     {**WRITE_PAIR, S: 302, C: 302, O: 302, A: 302}),
+     {**WRITE_PAIR, S: 302, C: 302, OS: 302, A: 302}),
     ("pair list", "get", lambda w, r: reverse("pairing:pair_list"), {k: 200 for k in ROLES[1:]}),
     ("pair detail", "get", lambda w, r: reverse("pairing:pair_detail", args=[w.pair.pk]), READ_PAIR),
     ("plan edit", "get", lambda w, r: reverse("pairing:plan_edit", args=["pair", w.pair.pk]), WRITE_PAIR),
@@ -82,7 +82,7 @@ TABLE = [
     ("problem edit", "get", lambda w, r: reverse("pairing:problem_edit", args=[w.problem.pk]), WRITE_PAIR),
     ("problem solve", "get", lambda w, r: reverse("pairing:problem_solve", args=[w.problem.pk]), WRITE_PAIR),
     ("other pair's problem", "get", lambda w, r: reverse("pairing:problem_edit", args=[w.other_problem.pk]),
-     {S: 404, C: 404, O: 404, X: 200, H: 404, V: 403, I: 403, A: 200}),
+     {S: 404, C: 404, OS: 404, X: 200, H: 404, V: 403, IN: 403, A: 200}),
     ("meeting create", "get", lambda w, r: reverse("pairing:meeting_create", args=["pair", w.pair.pk]), WRITE_PAIR),
     ("meeting edit", "get", lambda w, r: reverse("pairing:meeting_edit", args=[r["meeting"].pk]), WRITE_PAIR),
     ("partnership detail", "get", lambda w, r: reverse("pairing:partnership_detail", args=[w.partnership.pk]), READ_HR),
@@ -92,7 +92,7 @@ TABLE = [
     ("exchange edit", "get", lambda w, r: reverse("pairing:exchange_edit", args=[r["exchange"].pk]), WRITE_HR),
     ("another branch's activity", "get",
      lambda w, r: reverse("pairing:activity_detail", args=[w.other_activity.pk]),
-     {S: 404, C: 404, O: 404, X: 200, H: 404, V: 200, I: 200, A: 200}),
+     {S: 404, C: 404, OS: 404, X: 200, H: 404, V: 200, IN: 200, A: 200}),
 ]
 
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         with transaction.atomic():
-            demo = build_demo(stdout=self.stdout)
+            demo = build_demo()
             missing = seed_other_apps(stdout=self.stdout)
         for module_name in missing:
             self.stdout.write(_("未找到 %(module)s，跳过该部分演示数据。") % {"module": module_name})
