@@ -642,25 +642,32 @@ def department_overview(*, unit: Unit, year: int, month: int) -> dict:
 
 
 def department_score_items(*, unit: Unit, quarter: Quarter) -> dict:
-    """The department's branch score items of this work, from the scoring app when it offers them."""
-    branches = list(Branch.objects.filter(unit=unit).order_by("code"))
+    """The 党建+业务 score items of the department's branches in the quarter's ranking (published, else the
+    latest draft), from the scoring app; an empty answer until it exists or has compiled the quarter."""
+    empty = {"available": False, "items": [], "snapshot": None}
     try:
-        from scoring import selectors as scoring_selectors
+        from scoring.models import SnapshotItemScore
+        from scoring.selectors import latest_snapshot
     except ImportError:
-        return {"available": False, "branches": branches, "items": []}
-    fn = getattr(scoring_selectors, "branch_score_items", None)
-    if fn is None:
-        return {"available": False, "branches": branches, "items": []}
-    items = []
+        return empty
     try:
-        for branch in branches:
-            for item in fn(branch=branch, quarter=quarter) or []:
-                if isinstance(item, dict) and item.get("mode") not in (None, "", "department", "mode1", "duty"):
-                    continue
-                items.append({"branch": branch, **(item if isinstance(item, dict) else {"name": str(item)})})
+        snapshot = latest_snapshot(quarter=quarter, published_only=True) or latest_snapshot(quarter=quarter)
+        if snapshot is None:
+            return empty
+        rows = (
+            SnapshotItemScore.objects.filter(entry__snapshot=snapshot, entry__branch__unit=unit, mode="party_business")
+            .values("entry__branch_name", "item_code", "item_name", "points", "max_points", "count", "target",
+                    "explanation")
+            .order_by("entry__branch_name", "position")
+        )
+        items = [{
+            "branch_name": r["entry__branch_name"], "code": r["item_code"], "name": r["item_name"],
+            "points": r["points"], "max_points": r["max_points"], "count": r["count"], "target": r["target"],
+            "explanation": r["explanation"],
+        } for r in rows]
     except Exception:  # noqa: BLE001 - the scoring app is being built; never break the department page
-        return {"available": False, "branches": branches, "items": []}
-    return {"available": True, "branches": branches, "items": items}
+        return empty
+    return {"available": True, "items": items, "snapshot": snapshot}
 
 
 # --------------------------------------------------------------------------------------------- notifications

@@ -63,7 +63,12 @@ def department_home(request):
     if unit is not None:
         quarter = Quarter(year, (month - 1) // 3 + 1)
         context.update(selectors.department_overview(unit=unit, year=year, month=month))
-        context["score"] = selectors.department_score_items(unit=unit, quarter=quarter)
+        score = selectors.department_score_items(unit=unit, quarter=quarter)
+        if not score["items"]:  # the month's quarter is not compiled yet: show the quarter before
+            earlier = selectors.department_score_items(unit=unit, quarter=quarter.previous())
+            if earlier["items"]:
+                score, quarter = earlier, quarter.previous()
+        context["score"] = score
         context["quarter"] = quarter
         context["plan_form"] = forms.KeyWorkPlanForm(
             instance=context["plan"],
