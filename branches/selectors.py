@@ -319,7 +319,7 @@ def dashboard_data(*, quarter: Quarter, today: date) -> dict:
     )
 
     year = quarter.year
-    as_of = min(quarter.end, today) if quarter.start <= today else quarter.end
+    as_of = min(quarter.end, today)
     qn = quarter.number
     department_home = safe_reverse("branches:department_home")
 
@@ -423,16 +423,24 @@ def dashboard_data(*, quarter: Quarter, today: date) -> dict:
         })
 
     # --- mode 1: departments' monthly targets up to the quarter's last month
+    # a month's targets are due once the month is over; marks of behind/overdue count as soon as they are made
     last_month = quarter.months[-1]
+    if quarter.end < today:
+        due_month = last_month
+    elif quarter.start <= today:
+        due_month = today.month - 1
+    else:
+        due_month = 0
+    due_q = Q(month__lte=due_month)
     target_rows = (
         MonthlyTarget.objects.filter(task__plan__year=year, month__lte=last_month)
         .values("task__plan__unit_id")
         .annotate(
-            due=Count("id"),
-            done=Count("id", filter=Q(status=MonthlyTarget.Status.DONE)),
+            due=Count("id", filter=due_q),
+            done=Count("id", filter=due_q & Q(status=MonthlyTarget.Status.DONE)),
             behind=Count("id", filter=Q(status=MonthlyTarget.Status.BEHIND)),
             overdue=Count("id", filter=Q(status=MonthlyTarget.Status.OVERDUE)),
-            pending=Count("id", filter=Q(status=MonthlyTarget.Status.PENDING)),
+            pending=Count("id", filter=due_q & Q(status=MonthlyTarget.Status.PENDING)),
         )
     )
     targets_by_unit = {r["task__plan__unit_id"]: r for r in target_rows}

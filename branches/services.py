@@ -344,6 +344,7 @@ def update_target_status(*, target: MonthlyTarget, status: str, note: str = "", 
 @dataclass
 class ReminderResult:
     items: int = 0
+    recipients: int = 0
     created: int = 0
     users: int = 0
     emailed: int = 0
@@ -395,7 +396,7 @@ def notify(*, items, today: date) -> ReminderResult:
                 user_id=user_id, kind=item.kind, key=key, title=str(item.title)[:200], body=str(item.body),
                 link=item.link[:300],
             )
-    result = ReminderResult(items=len(items))
+    result = ReminderResult(items=len(items), recipients=len(wanted))
     if not wanted:
         return result
     existing = set(

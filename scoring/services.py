@@ -115,9 +115,12 @@ def discard_draft(*, snapshot: RankingSnapshot, user) -> None:
 
 def _points(value) -> Decimal:
     try:
-        return Decimal(str(value).strip())
+        points = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValidationError({"points": _("请输入数字分值。")})
+    if not points.is_finite():  # "nan"/"inf" parse, but cannot be compared or stored (production engineer)
+        raise ValidationError({"points": _("请输入数字分值。")})
+    return points
 
 
 def save_manual_score(*, quarter: Quarter, branch: Branch, item: RubricItem, points, reason: str, user=None,

@@ -425,8 +425,10 @@ def filing_remind(request):
     result = services.remind_missing_plans(year=year)
     if result.created:
         messages.success(request, _("已向 %(users)s 人发送 %(n)s 条提醒。") % {"users": result.users, "n": result.created})
-    elif result.items:
+    elif result.recipients:
         messages.info(request, _("本周已提醒过，未重复发送。"))
+    elif result.items:
+        messages.warning(request, _("未备案的支部或部门还没有书记、支委或部门负责人账号，无法发送提醒。"))
     else:
         messages.info(request, _("没有未备案的方案。"))
     return redirect(reverse("branches:filing") + f"?year={year}")

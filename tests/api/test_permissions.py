@@ -131,6 +131,11 @@ WRITES = [
     ("post", "/api/monthly-targets/{target}/status/", "target_status", (200, 403, 403, 200, 403, 403, 401)),
     ("post", "/api/units/", "unit", (201, 403, 403, 403, 403, 403, 401)),
     ("delete", "/api/units/{grass_a.unit}/", "none", (405, 403, 403, 403, 403, 403, 401)),
+    # Read-only resources refuse writes: 405 for those who could write elsewhere, 403 for the rest.
+    ("post", "/api/rubrics/", "none", (405, 403, 403, 403, 403, 403, 401)),
+    ("put", "/api/rankings/{snapshot}/", "none", (405, 403, 403, 403, 403, 403, 401)),
+    ("post", "/api/rectifications/", "none", (405, 405, 405, 403, 405, 403, 401)),
+    ("delete", "/api/pairs/{pair_a}/", "none", (405, 403, 403, 403, 403, 403, 401)),
     ("post", "/api/manual-scores/", "manual_score", (201, 403, 403, 403, 403, 403, 401)),
     ("post", "/api/rankings/compile/", "compile", (202, 403, 403, 403, 403, 403, 401)),
     ("post", "/api/rankings/{snapshot}/publish/", "none", (200, 403, 403, 403, 403, 403, 401)),

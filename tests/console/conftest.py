@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from branches.models import DutyEvidence, ExternalOrganization, Member, Role, Unit
+from branches.models import AssessmentContent, DutyEvidence, ExternalOrganization, Member, Role, Unit
 from tests.factories import (
     ActivityFactory,
     ActivityKindFactory,
@@ -28,6 +28,22 @@ from tests.factories import (
     hr_branch,
     user_with_role,
 )
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def _today_is_fixed(monkeypatch):
+    """Pages measure pace against today; the console tests run on the demo's day, 2026-11-21."""
+    from django.utils import timezone
+
+    original = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return TODAY if value is None else original(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
 
 ROLES = ["org_admin", "secretary", "department", "viewer", "inspector", "anonymous"]
 
@@ -51,6 +67,7 @@ class World:
     duty: object
     evidence: DutyEvidence
     other_evidence: DutyEvidence
+    content: AssessmentContent | None = None
     users: dict = field(default_factory=dict)
 
 
@@ -83,6 +100,7 @@ def build_world(year: int = 2026) -> World:
                                            date=datetime.date(year, 1, 8), description="党委会同研究")
     other_evidence = DutyEvidence.objects.create(unit=other_dept, year=year, duty=duty, stage="researched",
                                                  date=datetime.date(year, 1, 8), description="其他部门")
+    content = AssessmentContent.objects.create(unit=dept, year=year, duty=duty, title="落实全面从严治党主体责任")
     users = {
         "org_admin": user_with_role(Role.Kind.ORG_ADMIN, username="t_orgadmin"),
         "secretary": user_with_role(Role.Kind.SECRETARY, branch=grassroots, username="t_secretary"),
@@ -94,7 +112,7 @@ def build_world(year: int = 2026) -> World:
     return World(year=year, dept=dept, other_dept=other_dept, office=office, grassroots=grassroots,
                  grassroots_free=grassroots_free, hr=hr, pair=pair, partnership=partnership, spare_org=spare_org,
                  plan=plan, task=task, target=target, other_target=other_target, duty=duty, evidence=evidence,
-                 other_evidence=other_evidence, users=users)
+                 other_evidence=other_evidence, content=content, users=users)
 
 
 @pytest.fixture

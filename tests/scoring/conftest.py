@@ -34,3 +34,14 @@ def groups(db):
     grassroots = RankingGroup.objects.create(name="基层党支部组", branch_kinds=[Branch.Kind.GRASSROOTS], sort_order=2)
     hr = RankingGroup.objects.create(name="人力资源服务中心组", branch_kinds=[Branch.Kind.HR_CENTER], sort_order=3)
     return {"office": office, "grassroots": grassroots, "hr": hr}
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Tasks run in-process here (as config.settings.test says), even if an earlier test left the app eager-off."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
