@@ -401,6 +401,7 @@ def assemble(results: dict, *, compile_result: dict, export_result: dict, querie
     results["met"]["queries_constant"] = all(v["constant"] for v in results["queries"].values()
                                              if v["constant"] is not None)
     results["notes"] = notes
+    results["findings"] = "bench/results/FINDINGS.md: causes of missed targets, from the profiles, and the fixes"
     return results
 
 
@@ -409,14 +410,20 @@ def _brief(gen: dict) -> dict:
     return {k: c[k] for k in ("branches", "pairs", "partnerships", "members", "activities")}
 
 
-def write_results(results: dict, directory: Path = RESULTS) -> None:
+def write_results(results: dict, directory: Path = RESULTS, stamp: bool = True) -> None:
+    """latest.json/.md (the last run), latest-<scale>.json/.md (the last run of that scale) and a
+    timestamped copy of the JSON."""
     directory.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(results, ensure_ascii=False, indent=2, default=str)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (directory / "latest.json").write_text(text + "\n", encoding="utf-8")
-    (directory / f"{stamp}-{results['scale']['name']}.json").write_text(text + "\n", encoding="utf-8")
-    (directory / "latest.md").write_text(markdown(results), encoding="utf-8")
-    log(f"results written to {directory}/latest.json, latest.md and {stamp}-{results['scale']['name']}.json")
+    text = json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n"
+    name = results["scale"]["name"]
+    table = markdown(results)
+    for base in ("latest", f"latest-{name}"):
+        (directory / f"{base}.json").write_text(text, encoding="utf-8")
+        (directory / f"{base}.md").write_text(table, encoding="utf-8")
+    if stamp:
+        stamp_text = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        (directory / f"{stamp_text}-{name}.json").write_text(text, encoding="utf-8")
+    log(f"results written to {directory}/latest.json, latest-{name}.json and .md")
 
 
 def _fmt_ratio(value) -> str:

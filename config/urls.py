@@ -4,9 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from config import history_views, profile_views, views
+from config import history_views, media_views, profile_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,13 +23,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
-if settings.DEBUG or getattr(settings, "SERVE_MEDIA", True):
-    # Evidence files are served by Django behind login checks in the views that link to them;
-    # on an intranet install without a separate file server this keeps `make run` complete.
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", views.protected_media, {"document_root": settings.MEDIA_ROOT})]
+# Uploaded files are served only after checking the reader's scope (never by path alone).
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", media_views.scoped_media, {"document_root": settings.MEDIA_ROOT})]
 
 if os.environ.get("BENCH_FLOOR_VIEW") == "1":
     # The benchmark's floor: a constant view under the same server and middleware (bench/floor_views.py).
     urlpatterns += [path("bench/", include("bench.floor_views"))]
 
-__all__ = ["serve"]

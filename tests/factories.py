@@ -38,7 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", DEMO_PASSWORD)
+    password = factory.django.Password(DEMO_PASSWORD)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -29,7 +29,7 @@
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return shortName(r.name); }) },
       series: [
-        { name: L.done, type: "bar", data: rows.map(function (r) {
+        { name: L.done, type: "bar", itemStyle: { color: GREEN }, data: rows.map(function (r) {
             return { value: r.done, itemStyle: { color: r.done < r.expected ? ORANGE : GREEN } }; }),
           label: { show: true, position: "right" } },
         { name: L.expected, type: "scatter", symbol: "rect", symbolSize: [4, 18], itemStyle: { color: RED },

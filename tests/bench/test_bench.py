@@ -96,7 +96,8 @@ def test_the_results_document_has_the_required_keys(tmp_path):
     assert written["queries"]["home"]["constant"] is False
     assert written["met"] == {"compile_vs_sql": False, "dashboard_p95_vs_floor": True, "home_p95_vs_floor": True,
                               "export_vs_floor": True, "queries_constant": False}
-    assert len(list(tmp_path.glob("*-small.json"))) == 1
+    assert len(list(tmp_path.glob("2*-small.json"))) == 1  # the timestamped copy
+    assert json.loads((tmp_path / "latest-small.json").read_text(encoding="utf-8")) == written
     table = (tmp_path / "latest.md").read_text(encoding="utf-8")
     assert "30.00×" in table and "**no**" in table
 

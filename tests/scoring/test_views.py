@@ -54,7 +54,7 @@ def test_admin_compiles_from_the_page_and_sees_the_draft(client, world, django_c
     assert response.status_code == 200
     assert 'hx-trigger="every 1s"' in response.content.decode()  # the page polls the job
     job = CompileJob.objects.get()
-    assert job.state == CompileJob.State.DONE and job.progress == 100  # eager in tests
+    assert (job.state, job.progress) == (CompileJob.State.DONE, 100), job.error  # eager in tests
     poll = c.get(reverse("scoring:job_status", args=[job.pk])).content.decode()
     assert "排名已计算完成" in poll and "hx-trigger" not in poll  # finished: the polling stops
     page = c.get(reverse("scoring:rankings"), {"quarter": "2026Q2"}).content.decode()
