@@ -39,8 +39,6 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)  # noqa: F405
 
-# Uploaded evidence is served by Django behind login (config.urls) unless a file server takes over.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 HEALTHZ_BROKER_TIMEOUT = float(env_int("HEALTHZ_BROKER_TIMEOUT", 2))
 
 LOGGING = {

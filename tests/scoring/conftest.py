@@ -41,7 +41,11 @@ def _celery_in_process():
     """Tasks run in-process here (as config.settings.test says), even if an earlier test left the app eager-off."""
     from config.celery import app
 
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    set_eager(app, True)
     yield
-    app.conf.task_always_eager = saved
+    set_eager(app, True)
+
+
+def set_eager(app, value: bool) -> None:
+    # Celery reads the namespaced key first when a test put it into the app's changes; set both spellings.
+    app.conf.update({"task_always_eager": value, "CELERY_TASK_ALWAYS_EAGER": value})

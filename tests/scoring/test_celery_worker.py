@@ -13,7 +13,7 @@ from branches.periods import Quarter
 from scoring import services
 from scoring.models import CompileJob, RankingSnapshot
 from tests.factories import grassroots_branch
-from tests.scoring.conftest import make_rubric
+from tests.scoring.conftest import make_rubric, set_eager
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -31,14 +31,13 @@ def live_worker(transactional_db):
 
     from config.celery import app
 
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
+    set_eager(app, False)
     try:
         with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30,
                           loglevel="WARNING"):
             yield app
     finally:
-        app.conf.task_always_eager = previous
+        set_eager(app, True)
 
 
 def test_compile_runs_on_a_real_worker(groups, live_worker):
