@@ -16,6 +16,8 @@ NAV_ENTRIES = [
     ("scoring:rankings", _("党建提质杯"), "trophy", lambda p: p.user_id is not None),
     ("supervision:home", _("督导"), "clipboard-check", lambda p: p.is_org_admin or p.is_inspector or p.is_branch_officer),
     ("supervision:cases", _("典型经验"), "journal-text", lambda p: p.user_id is not None),
+    ("branches:notifications", _("通知"), "bell", lambda p: p.user_id is not None),
+    ("profile", _("我的账号"), "person-gear", lambda p: p.user_id is not None),
 ]
 
 
