@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from branches.models import (
@@ -304,9 +307,10 @@ def _rankings(quarter: Quarter) -> dict:
     }
 
 
-def dashboard_data(*, quarter: Quarter, today: date) -> dict:
-    """Everything the dashboard shows for a year up to the end of the chosen quarter, in a bounded number
-    of queries: each mode's progress, what is behind, activity by month and kind, the network, rankings."""
+def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
+    """Everything about a year up to the end of the chosen quarter, in a bounded number of queries: each
+    mode's progress for every pair, partnership and department, what is behind, activity by month and
+    kind, the network, rankings. Its size grows with the organisation: pages read `dashboard_data`."""
     from pairing.models import (
         Activity,
         AnnualPlan,
@@ -506,37 +510,36 @@ def dashboard_data(*, quarter: Quarter, today: date) -> dict:
                            "done": r["done"], "expected": r["due"]})
     behind.sort(key=lambda b: (b["ratio"], -b["gap"], b["name"]))
 
-    # --- activity by month and by kind (all activities of the year up to the quarter end)
-    year_activities = Activity.objects.filter(date__year=year, date__lte=quarter.end)
+    # --- activity by month and by kind (all activities of the year up to the quarter end), in one scan
     by_month = {m: {"all": 0, "joint": 0} for m in range(1, 13)}
+    kind_counts: Counter = Counter()
     for row in (
-        year_activities.annotate(m=ExtractMonth("date")).values("m")
+        Activity.objects.filter(date__year=year, date__lte=quarter.end)
+        .annotate(m=ExtractMonth("date")).values("m", "kind__name")
         .annotate(n=Count("id"), joint=Count("id", filter=Q(kind__counts_as_joint=True)
                                              & (Q(pair__isnull=False) | Q(partnership__isnull=False))))
+        .order_by()
     ):
-        by_month[row["m"]] = {"all": row["n"], "joint": row["joint"]}
-    by_kind = list(
-        year_activities.values("kind__name", "kind__category").annotate(n=Count("id")).order_by("-n", "kind__name")
-    )
+        by_month[row["m"]]["all"] += row["n"]
+        by_month[row["m"]]["joint"] += row["joint"]
+        kind_counts[row["kind__name"]] += row["n"]
+    by_kind = sorted(kind_counts.items(), key=lambda item: (-item[1], item[0]))
 
-    # --- the network of pairs and partnerships
-    nodes: dict[str, dict] = {}
-    links = []
-    behind_pairs = {r["id"] for r in pair_rows if r["behind"]}
-    for p in pairs:
-        lead_key = f"b{p.lead_branch_id}"
-        nodes.setdefault(lead_key, {"id": lead_key, "name": p.lead_branch.name, "category": 0})
-        for g in p.grassroots_branches.all():
-            key = f"b{g.pk}"
-            nodes.setdefault(key, {"id": key, "name": g.name, "category": 1})
-            links.append({"source": lead_key, "target": key, "behind": p.pk in behind_pairs})
-    behind_ps = {r["id"] for r in partnership_rows if r["behind"]}
-    for ps in partnerships:
-        hr_key = f"b{ps.branch_id}"
-        org_key = f"o{ps.external_org_id}"
-        nodes.setdefault(hr_key, {"id": hr_key, "name": ps.branch.name, "category": 2})
-        nodes.setdefault(org_key, {"id": org_key, "name": ps.external_org.name, "category": 3})
-        links.append({"source": hr_key, "target": org_key, "behind": ps.pk in behind_ps})
+    # --- the network of pairs and partnerships: one group of nodes and links per pair or partnership
+    groups = []
+    for r, p in zip(pair_rows, pairs, strict=True):
+        lead = {"id": f"b{p.lead_branch_id}", "name": p.lead_branch.name, "category": 0}
+        others = [{"id": f"b{g.pk}", "name": g.name, "category": 1} for g in p.grassroots_branches.all()]
+        groups.append({"key": f"p{p.pk}", "behind": r["behind"], "ratio": _ratio(r["done"], r["expected"]),
+                       "a": r["lead"], "b": "、".join(r["grassroots"]), "done": r["done"], "expected": r["expected"],
+                       "nodes": [lead, *others],
+                       "links": [{"source": lead["id"], "target": o["id"], "behind": r["behind"]} for o in others]})
+    for r, ps in zip(partnership_rows, partnerships, strict=True):
+        hr = {"id": f"b{ps.branch_id}", "name": ps.branch.name, "category": 2}
+        org = {"id": f"o{ps.external_org_id}", "name": ps.external_org.name, "category": 3}
+        groups.append({"key": f"s{ps.pk}", "behind": r["behind"], "ratio": _ratio(r["done"], r["expected"]),
+                       "a": r["branch"], "b": r["external_org"], "done": r["done"], "expected": r["expected"],
+                       "nodes": [hr, org], "links": [{"source": hr["id"], "target": org["id"], "behind": r["behind"]}]})
 
     totals = {
         "pairs": len(pair_rows),
@@ -563,11 +566,94 @@ def dashboard_data(*, quarter: Quarter, today: date) -> dict:
         "department_rows": department_rows,
         "behind": behind,
         "by_month": [{"month": m, **by_month[m]} for m in range(1, 13)],
-        "by_kind": [{"name": r["kind__name"], "count": r["n"]} for r in by_kind],
-        "network": {"nodes": list(nodes.values()), "links": links},
+        "by_kind": [{"name": name, "count": n} for name, n in by_kind],
+        "network": _network(groups),
+        "network_groups": groups,
         "totals": totals,
         "rankings": _rankings(quarter),
     }
+
+
+def _network(groups: list[dict]) -> dict:
+    nodes: dict[str, dict] = {}
+    links = []
+    for g in groups:
+        for node in g["nodes"]:
+            nodes.setdefault(node["id"], node)
+        links.extend(g["links"])
+    return {"nodes": list(nodes.values()), "links": links}
+
+
+# The page shows at most this many rows per table (furthest behind first) unless asked for all (?all=1),
+# and the network graph at most this many nodes, so its HTML does not grow with the organisation.
+DASHBOARD_ROWS = 50
+DASHBOARD_NETWORK_NODES = 200
+# The computed page is cached per quarter, day and language for a few minutes; nothing invalidates it.
+DASHBOARD_CACHE_SECONDS = 180
+
+
+def _bounded_network(groups: list[dict], limit: int) -> tuple[dict, list[dict]]:
+    """All pairs and partnerships if their nodes fit in `limit`, else those behind, furthest first, while
+    their nodes fit."""
+    if len({n["id"] for g in groups for n in g["nodes"]}) > limit:
+        groups = sorted((g for g in groups if g["behind"]), key=lambda g: (g["ratio"], g["a"]))
+    chosen, seen = [], set()
+    for g in groups:
+        new = {n["id"] for n in g["nodes"]} - seen
+        if len(seen) + len(new) > limit:
+            continue
+        seen |= new
+        chosen.append(g)
+    return _network(chosen), chosen
+
+
+def _dashboard_page(*, quarter: Quarter, today: date, show_all: bool) -> dict:
+    data = dashboard_full_data(quarter=quarter, today=today)
+    departments = sorted(data["department_rows"],
+                         key=lambda r: (not r["behind"], -r["behind_count"], _ratio(r["done"], r["due"])))
+    groups = data.pop("network_groups")
+    limit = None if show_all else DASHBOARD_ROWS
+    network, shown_groups = (data["network"], groups) if show_all else _bounded_network(groups, DASHBOARD_NETWORK_NODES)
+    data.update({
+        "pair_rows": data["pair_rows"][:limit],
+        "partnership_rows": data["partnership_rows"][:limit],
+        "department_rows": departments[:limit],
+        "behind": data["behind"][:limit],
+        "network": network,
+        "network_rows": [{k: g[k] for k in ("key", "a", "b", "done", "expected", "behind")} for g in shown_groups],
+        "limits": {
+            "rows": DASHBOARD_ROWS,
+            "show_all": show_all,
+            "behind": len(data["behind"]),
+            "pairs": len(data["pair_rows"]),
+            "partnerships": len(data["partnership_rows"]),
+            "departments": len(departments),
+            "network_groups": len(groups),
+            "network_groups_shown": len(shown_groups),
+            "network_nodes": DASHBOARD_NETWORK_NODES,
+            "cache_minutes": DASHBOARD_CACHE_SECONDS // 60,
+        },
+        "computed_at": timezone.localtime(),
+    })
+    data["limits"]["truncated"] = not show_all and any(
+        data["limits"][key] > DASHBOARD_ROWS for key in ("behind", "pairs", "partnerships", "departments"))
+    return data
+
+
+def dashboard_data(*, quarter: Quarter, today: date, show_all: bool = False) -> dict:
+    """What the dashboard page shows: `dashboard_full_data` bounded to the DASHBOARD_ROWS rows furthest
+    behind per table and a network of at most DASHBOARD_NETWORK_NODES nodes (`show_all`: everything).
+
+    The bounded page is cached for DASHBOARD_CACHE_SECONDS per quarter, day and language (the reasons are
+    translated text); `computed_at` says when it was computed. The full page is computed on demand."""
+    if show_all:
+        return _dashboard_page(quarter=quarter, today=today, show_all=True)
+    key = f"branches:dashboard:v1:{quarter}:{today.isoformat()}:{get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = _dashboard_page(quarter=quarter, today=today, show_all=False)
+        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
+    return data
 
 
 def dashboard_chart_data(data: dict) -> dict:
@@ -725,7 +811,7 @@ def reminder_items(*, today: date) -> list[ReminderItem]:
 
     year = today.year
     quarter = Quarter.of(today)
-    data = dashboard_data(quarter=quarter, today=today)
+    data = dashboard_full_data(quarter=quarter, today=today)
     pairs_by_id = {}
     from pairing.models import PairGrassroots
 

@@ -204,8 +204,10 @@ def activity_list(*, user, branch: Branch | None = None, search: str = "", perio
     """The activity list with its filters; `period` is a quarter like 2026Q3 or a year like 2026."""
     qs = activities_for(user)
     if branch is not None:
-        taking_part = Activity.branches.through.objects.filter(activity_id=OuterRef("pk"), branch_id=branch.pk)
-        qs = qs.filter(Q(owner_branch=branch) | Exists(taking_part))
+        # The branch's activities are those it took part in: pairing.services always puts the owner branch
+        # among an activity's branches, so one indexed IN (...) on the link table finds them. An OR with
+        # `owner_branch` (as before) defeats every index and seq-scans all activities at scale.
+        qs = qs.filter(pk__in=Activity.branches.through.objects.filter(branch_id=branch.pk).values("activity_id"))
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(summary__icontains=search) | Q(location__icontains=search))
     period = (period or "").strip()
@@ -270,11 +272,11 @@ def branch_obligations(*, branch: Branch, year: int, today: date) -> dict:
     deadline = YearSettings.deadline_for(year)
 
     # Mode 2: the pair this branch leads or joins (at most one a year).
+    joined = PairGrassroots.objects.filter(branch=branch, year=year).values("pair_id")
     pairs = list(
-        Pair.objects.filter(Q(lead_branch=branch) | Q(grassroots_links__branch=branch), year=year)
+        Pair.objects.filter(Q(lead_branch=branch) | Q(pk__in=joined), year=year)
         .select_related("lead_branch")
         .prefetch_related(Prefetch("grassroots_links", queryset=PairGrassroots.objects.select_related("branch")))
-        .distinct()
     )
     # Mode 3: the HR center branch's partnerships.
     partnerships = list(

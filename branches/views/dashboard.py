@@ -36,7 +36,7 @@ def chosen_quarter(request) -> Quarter:
 def dashboard(request):
     today = timezone.localdate()
     quarter = chosen_quarter(request)
-    data = selectors.dashboard_data(quarter=quarter, today=today)
+    data = selectors.dashboard_data(quarter=quarter, today=today, show_all=request.GET.get("all") == "1")
     try:
         rankings_url = reverse("scoring:rankings")
     except NoReverseMatch:

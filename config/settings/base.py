@@ -79,6 +79,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT only pays off for long analytical queries; for page queries it turns a 0.4 s plan the planner
+    # overestimates into 4-5 s of compilation (bench/results/FINDINGS.md, secretary home).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dangjian"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -33,8 +33,8 @@ def english(client):
     return client
 
 
-def page(client, url, **extra) -> str:
-    response = client.get(url, **extra)
+def page(client, url, data=None, **extra) -> str:
+    response = client.get(url, data, **extra)
     assert response.status_code == 200, (url, response.status_code)
     return response.content.decode()
 
@@ -49,8 +49,16 @@ def test_login_page_is_chinese_by_default(client):
 
 
 @pytest.mark.django_db
-def test_login_page_in_english_from_browser_language(client):
-    html = page(client, reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
+def test_english_browser_still_opens_in_chinese(client):
+    """Work phones and office PCs often run English browsers; only the switcher changes the language."""
+    html = page(client, reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in html
+    assert "登录党建“三种模式”管理平台" in html
+
+
+@pytest.mark.django_db
+def test_login_page_in_english(client):
+    html = page(english(client), reverse("login"))
     assert '<html lang="en">' in html
     assert "Log in to the Party-Building “Three Modes” Platform" in html
     assert "Username" in html and "Password" in html
@@ -59,12 +67,14 @@ def test_login_page_in_english_from_browser_language(client):
 
 
 @pytest.mark.django_db
-def test_language_switcher_keeps_english_for_the_session(client):
+def test_language_switcher_choice_sticks_and_can_be_undone(client):
     english(client)
-    html = page(client, reverse("login"))  # no Accept-Language header: the choice itself must stick
-    assert "Log in to the Party-Building" in html
-    assert "登录党建" not in html
-    # ... and switching back restores Chinese.
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    for _ in range(2):
+        html = page(client, reverse("login"))
+        assert "Log in to the Party-Building" in html
+        assert "登录党建" not in html
+    # Switching back restores Chinese.
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "登录党建“三种模式”管理平台" in page(client, reverse("login"))
 
@@ -99,14 +109,14 @@ def test_secretary_workspace_in_english(secretary):
 
 @pytest.mark.django_db
 def test_activity_log_in_english(secretary):
-    html = page(secretary, reverse("pairing:activity_list"), HTTP_ACCEPT_LANGUAGE="en")
+    html = page(english(secretary), reverse("pairing:activity_list"))
     assert "Activity log" in html
     assert "活动台账" not in html
 
 
 @pytest.mark.django_db
 def test_cup_rankings_in_english(org_admin):
-    html = page(org_admin, reverse("scoring:rankings"), {"quarter": "2026Q3"}, HTTP_ACCEPT_LANGUAGE="en")
+    html = page(english(org_admin), reverse("scoring:rankings"), {"quarter": "2026Q3"})
     assert "Quality Cup · 2026Q3 ranking" in html
     assert "Rubric" in html
     assert "党建提质杯 ·" not in html
@@ -127,7 +137,7 @@ def test_org_dashboard_in_english(org_admin):
 
 @pytest.mark.django_db
 def test_navigation_in_english(org_admin):
-    html = page(org_admin, reverse("branches:dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    html = page(english(org_admin), reverse("branches:dashboard"))
     assert "Organisation" in html and "Quality Cup" in html
     assert ">组织管理<" not in html
 
@@ -214,14 +224,33 @@ def test_english_catalogue_is_used_by_django():
         assert translation.gettext("支部工作台") == "支部工作台"
 
 
-@pytest.mark.skipif(not shutil.which("xgettext"), reason="makemessages needs GNU gettext (xgettext) installed")
+@pytest.mark.skipif(
+    not shutil.which("xgettext"), reason="makemessages needs GNU gettext (xgettext) installed"
+)
 def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path, monkeypatch, settings):
     """Extract the strings afresh (into a scratch folder) and check each one is translated in the
     committed catalogue, so a string added later without a translation is caught here."""
-    monkeypatch.chdir(settings.BASE_DIR)
-    settings.LOCALE_PATHS = [tmp_path]
-    call_command("makemessages", locale=["en"], ignore_patterns=MAKEMESSAGES_IGNORE, verbosity=0)
-    fresh = {e["msgid"] for e in parse_po(tmp_path / "en" / "LC_MESSAGES" / "django.po")}
+    # makemessages writes into a `locale` folder beside the sources, so run it on a mirror of the
+    # project (symlinks to everything but `locale`) and leave the committed catalogue untouched.
+    base = Path(settings.BASE_DIR)
+    mirror = tmp_path / "project"
+    mirror.mkdir()
+    for child in base.iterdir():
+        if (
+            child.name != "locale"
+            and child.name not in MAKEMESSAGES_IGNORE
+            and not child.name.startswith(".")
+        ):
+            (mirror / child.name).symlink_to(child)
+    monkeypatch.chdir(mirror)
+    settings.LOCALE_PATHS = [mirror / "locale"]
+    (mirror / "locale").mkdir()
+    before = PO_FILE.stat().st_mtime_ns
+    call_command(
+        "makemessages", locale=["en"], ignore_patterns=MAKEMESSAGES_IGNORE, symlinks=True, verbosity=0
+    )
+    assert PO_FILE.stat().st_mtime_ns == before
+    fresh = {e["msgid"] for e in parse_po(mirror / "locale" / "en" / "LC_MESSAGES" / "django.po")}
     translated = {e["msgid"] for e in parse_po(PO_FILE) if all(e["msgstr"].values())}
     missing = sorted(fresh - translated)
     assert not missing, (
