@@ -13,6 +13,14 @@ def _chinese_and_clean_media(settings):
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages cache what they computed (the dashboard, for a few minutes): every test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _remove_test_media():
     yield
