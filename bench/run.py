@@ -5,6 +5,7 @@
     python -m bench.run --scale full             # a whole oilfield: 5,000 branches, 500,000 activities
     python -m bench.run --scale 0.1              # any factor of the full scale
     python -m bench.run --scale full --profile   # also write pyinstrument profiles to bench/results/profiles/
+    python -m bench.run --scale full --only pages,queries   # only some measurements (the others: not measured)
 
 Measured, each as a ratio to its floor from the same run on the same database:
   1. compiling one quarter's ranking (scoring.services.compile_quarter, in-process)
@@ -311,12 +312,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8190)
     parser.add_argument("--force", action="store_true", help="regenerate the databases")
     parser.add_argument("--skip-pages", action="store_true", help="no load test")
+    parser.add_argument("--only", default="", help="comma-separated subset of compile,export,queries,pages")
     parser.add_argument("--profile", action="store_true", help="write pyinstrument profiles to bench/results/profiles")
     args = parser.parse_args(argv)
     name, factor = parse_scale(args.scale)
     duration = max(2, min(120, args.duration or (30 if factor >= 0.5 else 10)))
-    if not 8190 <= args.port <= 8199:
-        parser.error("the benchmark's ports are 8190-8199")
+    if not 8100 <= args.port <= 8199:
+        parser.error("the benchmark's ports are 8100-8199 (8190-8199 by default; an engineer's own otherwise)")
+    kinds = {"compile", "export", "queries", "pages"}
+    only = {k.strip() for k in args.only.split(",") if k.strip()} or kinds
+    if only - kinds:
+        parser.error(f"--only takes {', '.join(sorted(kinds))}")
+    if args.skip_pages:
+        only.discard("pages")
 
     main_db = f"bench_{name}"
     if factor * 10 <= NAMED_SCALES["full"] + 1e-9:
@@ -341,14 +349,19 @@ def main(argv: list[str] | None = None) -> int:
     prof = ["--profile", str(profile_dir)] if args.profile else []
 
     collectstatic(main_db)
-    compile_result = measure("compile", main_db, "--repeat", str(args.repeat), *prof)
-    export_result = measure("export", main_db, "--repeat", str(args.repeat), *prof)
-    by_db = {db: measure("queries", db) for db in {q_small[1], q_big[1]}}
+    skipped = {"skipped": "not measured in this run (--only " + ",".join(sorted(only)) + ")"}
+    compile_result = measure("compile", main_db, "--repeat", str(args.repeat), *prof) if "compile" in only \
+        else dict(skipped)
+    export_result = measure("export", main_db, "--repeat", str(args.repeat), *prof) if "export" in only \
+        else dict(skipped)
+    by_db = {db: measure("queries", db) if "queries" in only else {} for db in {q_small[1], q_big[1]}}
     pages = None
-    if not args.skip_pages:
+    if "pages" in only:
         pages = measure_pages(main_db, args.port, duration)
         if args.profile:
             measure("profile-pages", main_db, "--out", str(profile_dir))
+    if only != kinds:
+        results["notes"] = [f"only {', '.join(sorted(only))} measured in this run; the others show —"]
     results = assemble(results, compile_result=compile_result, export_result=export_result,
                        queries={"1x": by_db[q_small[1]], "10x": by_db[q_big[1]]}, pages=pages)
     if args.profile:

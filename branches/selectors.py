@@ -584,9 +584,11 @@ def _network(groups: list[dict]) -> dict:
     return {"nodes": list(nodes.values()), "links": links}
 
 
-# The page shows at most this many rows per table (furthest behind first) unless asked for all (?all=1),
-# and the network graph at most this many nodes, so its HTML does not grow with the organisation.
+# The page lists at most DASHBOARD_ROWS behind items and DASHBOARD_CHART_ROWS rows per chart (furthest
+# behind first) unless asked for all (?all=1), and draws at most DASHBOARD_NETWORK_NODES nodes in the
+# network graph, so its HTML does not grow with the organisation.
 DASHBOARD_ROWS = 50
+DASHBOARD_CHART_ROWS = 20
 DASHBOARD_NETWORK_NODES = 200
 # The computed page is cached per quarter, day and language for a few minutes; nothing invalidates it.
 DASHBOARD_CACHE_SECONDS = 180
@@ -613,16 +615,19 @@ def _dashboard_page(*, quarter: Quarter, today: date, show_all: bool) -> dict:
                          key=lambda r: (not r["behind"], -r["behind_count"], _ratio(r["done"], r["due"])))
     groups = data.pop("network_groups")
     limit = None if show_all else DASHBOARD_ROWS
+    chart_limit = None if show_all else DASHBOARD_CHART_ROWS
     network, shown_groups = (data["network"], groups) if show_all else _bounded_network(groups, DASHBOARD_NETWORK_NODES)
     data.update({
-        "pair_rows": data["pair_rows"][:limit],
-        "partnership_rows": data["partnership_rows"][:limit],
-        "department_rows": departments[:limit],
+        "pair_rows": data["pair_rows"][:chart_limit],
+        "partnership_rows": data["partnership_rows"][:chart_limit],
+        "department_rows": departments[:chart_limit],
         "behind": data["behind"][:limit],
         "network": network,
-        "network_rows": [{k: g[k] for k in ("key", "a", "b", "done", "expected", "behind")} for g in shown_groups],
+        "network_rows": [{k: g[k] for k in ("key", "a", "b", "done", "expected", "behind")}
+                         for g in shown_groups[:chart_limit]],
         "limits": {
             "rows": DASHBOARD_ROWS,
+            "chart_rows": DASHBOARD_CHART_ROWS,
             "show_all": show_all,
             "behind": len(data["behind"]),
             "pairs": len(data["pair_rows"]),
@@ -632,11 +637,12 @@ def _dashboard_page(*, quarter: Quarter, today: date, show_all: bool) -> dict:
             "network_groups_shown": len(shown_groups),
             "network_nodes": DASHBOARD_NETWORK_NODES,
             "cache_minutes": DASHBOARD_CACHE_SECONDS // 60,
+            "cache_seconds": DASHBOARD_CACHE_SECONDS,
         },
         "computed_at": timezone.localtime(),
     })
-    data["limits"]["truncated"] = not show_all and any(
-        data["limits"][key] > DASHBOARD_ROWS for key in ("behind", "pairs", "partnerships", "departments"))
+    data["limits"]["truncated"] = not show_all and (len(data["behind"]) < data["limits"]["behind"] or any(
+        data["limits"][key] > DASHBOARD_CHART_ROWS for key in ("pairs", "partnerships", "departments")))
     return data
 
 

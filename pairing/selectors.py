@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from branches.access import person_for, visible_branches
@@ -17,6 +18,7 @@ from branches.periods import Quarter, expected_by_quarter
 from pairing.models import (
     Activity,
     AnnualPlan,
+    Evidence,
     InformationExchange,
     JointMeeting,
     KeyProject,
@@ -202,12 +204,21 @@ def members_away_by_unit(partnership_or_branch) -> list[dict]:
 def activity_list(*, user, branch: Branch | None = None, search: str = "", period: str = "", kind_id=None,
                   pair_id=None, partnership_id=None) -> QuerySet[Activity]:
     """The activity list with its filters; `period` is a quarter like 2026Q3 or a year like 2026."""
-    qs = activities_for(user)
     if branch is not None:
         # The branch's activities are those it took part in: pairing.services always puts the owner branch
         # among an activity's branches, so one indexed IN (...) on the link table finds them. An OR with
         # `owner_branch` (as before) defeats every index and seq-scans all activities at scale.
-        qs = qs.filter(pk__in=Activity.branches.through.objects.filter(branch_id=branch.pk).values("activity_id"))
+        took_part = Activity.branches.through.objects.filter(branch_id=branch.pk).values("activity_id")
+        ids = _scoped_branch_ids(user)
+        if ids is None or branch.pk in ids:
+            # activities_for() lets a person read every activity a branch in their scope took part in, so
+            # its OR-ed scope adds nothing here.
+            qs = Activity.objects.select_related("kind", "owner_branch", "pair", "partnership__external_org")
+            qs = qs.filter(pk__in=took_part)
+        else:
+            qs = activities_for(user).filter(pk__in=took_part)
+    else:
+        qs = activities_for(user)
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(summary__icontains=search) | Q(location__icontains=search))
     period = (period or "").strip()
@@ -223,7 +234,10 @@ def activity_list(*, user, branch: Branch | None = None, search: str = "", perio
         qs = qs.filter(pair_id=pair_id)
     if partnership_id:
         qs = qs.filter(partnership_id=partnership_id)
-    return qs.annotate(evidence_count=Count("evidence", distinct=True)).order_by("-date", "-id")
+    # A correlated count, not JOIN + GROUP BY over every selected column: the same numbers, and a plan
+    # PostgreSQL makes in a third of the time.
+    evidence = Evidence.objects.filter(activity=OuterRef("pk")).order_by().values("activity").annotate(n=Count("pk"))
+    return qs.annotate(evidence_count=Coalesce(Subquery(evidence.values("n")), Value(0))).order_by("-date", "-id")
 
 
 # ---------------------------------------------------------------------------------------------

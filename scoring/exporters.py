@@ -42,6 +42,7 @@ class Exporter:
     """Subclasses implement `sheets()`; `write_xlsx` and `write_csv` do the rest."""
 
     min_width, max_width = 6, 48
+    width_rows = 200  # rows measured for column widths (every character's East-Asian width is costly)
 
     def sheets(self) -> Iterator[Sheet]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -53,25 +54,35 @@ class Exporter:
                                           "valign": "vcenter"})
         number_fmt = workbook.add_format({"num_format": "0.00"})
         used: set[str] = set()
+        yes = _("是")
         for sheet in self.sheets():
             ws = workbook.add_worksheet(self._sheet_name(sheet.name, used))
+            write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
             widths = [display_width(h) for h in sheet.headers]
             for col, header in enumerate(sheet.headers):
-                ws.write_string(0, col, str(header), header_fmt)
+                write_string(0, col, str(header), header_fmt)
             for r, row in enumerate(sheet.rows, start=1):
                 for col, value in enumerate(row):
-                    if value is None or value == "":
-                        ws.write_blank(r, col, None)
-                    elif isinstance(value, bool):
-                        ws.write_string(r, col, _("是") if value else "")
+                    kind = type(value)
+                    if kind is Decimal:
+                        write_number(r, col, float(value), number_fmt)
+                    elif value is None or value == "":
+                        write_blank(r, col, None)
+                    elif kind is bool:
+                        write_string(r, col, yes if value else "")
+                    elif kind is int or kind is float:
+                        write_number(r, col, value)
                     elif isinstance(value, (int, float, Decimal)):
-                        ws.write_number(r, col, float(value), number_fmt if isinstance(value, Decimal) else None)
+                        write_number(r, col, float(value), number_fmt if isinstance(value, Decimal) else None)
                     else:
-                        ws.write_string(r, col, str(value))
-                    if col < len(widths):
-                        widths[col] = max(widths[col], display_width(value))
-                    else:
-                        widths.append(display_width(value))
+                        write_string(r, col, str(value))
+                if r <= self.width_rows:  # column widths from the header and the first rows only
+                    for col, value in enumerate(row):
+                        width = display_width(yes if value is True else value)
+                        if col < len(widths):
+                            widths[col] = max(widths[col], width)
+                        else:
+                            widths.append(width)
             for col, width in enumerate(widths):
                 ws.set_column(col, col, max(self.min_width, min(self.max_width, width + 2)))
             ws.freeze_panes(1, 0)
@@ -138,12 +149,12 @@ class QuarterScoresExporter(Exporter):
             headers = [_("名次"), _("支部编码"), _("党支部")]
             headers += [f"{c['code']} {c['name']}（{'+' if c['is_bonus'] else ''}{c['max']}分）" for c in columns]
             headers += [_("基础得分"), _("加分"), _("总分"), _("一票否决"), _("否决理由")]
+            codes = [c["code"] for c in columns]
             rows = []
             for row in table["rows"]:
-                e = row["entry"]
-                rows.append([e.rank, e.branch_code, e.branch_name,
-                             *[row["points"].get(c["code"]) for c in columns],
-                             e.base_total, e.bonus_total, e.total, e.vetoed, e.veto_reason])
+                e, points = row["entry"], row["points"].get
+                rows.append([e["rank"], e["branch_code"], e["branch_name"], *[points(code) for code in codes],
+                             e["base_total"], e["bonus_total"], e["total"], e["vetoed"], e["veto_reason"]])
             yield Sheet(table["name"], headers, rows)
         s = self.snapshot
         yield Sheet(_("说明"), [_("项目"), _("内容")], [

@@ -383,10 +383,14 @@ class SnapshotEntry(_SnapshotPart):
 class SnapshotItemScore(_SnapshotPart):
     """One item of one branch in a snapshot, with the rule, the count behind it and links to the records."""
 
+    # No database-level foreign keys: a compile writes ~12 rows per branch in one COPY and PostgreSQL would
+    # check every row's two references again at COMMIT (a second per 60,000 rows). The rows are written only
+    # by scoring.engine.compile with the ids it has just created; Django still cascades deletes (entry) and
+    # clears the pointer (item) when those are deleted; both columns stay indexed.
     entry = models.ForeignKey(SnapshotEntry, verbose_name=_("排名条目"), on_delete=models.CASCADE,
-                              related_name="item_scores")
+                              related_name="item_scores", db_constraint=False)
     item = models.ForeignKey(RubricItem, null=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name=_("评分项"))
+                             verbose_name=_("评分项"), db_constraint=False)
     item_code = models.CharField(_("编码"), max_length=32)
     item_name = models.CharField(_("评分项"), max_length=200)
     section_name = models.CharField(_("板块"), max_length=100)
@@ -399,7 +403,10 @@ class SnapshotItemScore(_SnapshotPart):
     target = models.DecimalField(_("目标/应完成数"), null=True, blank=True, **POINTS)
     points = models.DecimalField(_("得分"), **POINTS)
     explanation = models.TextField(_("计分说明"), blank=True)
-    evidence = models.JSONField(_("依据记录"), default=list, blank=True)
+    # The records behind the points: a list of {"model", "id", "label"} refs (manual scores, and snapshots
+    # compiled before 2026-11), or {"source": key, **owners counted} from which `evidence` lists the very
+    # records again (the records of a published quarter are read-only).
+    evidence_data = models.JSONField(_("依据记录"), default=list, blank=True, db_column="evidence")
     position = models.PositiveIntegerField(_("顺序"), default=0)
 
     class Meta:
@@ -409,6 +416,18 @@ class SnapshotItemScore(_SnapshotPart):
 
     def __str__(self) -> str:
         return f"{self.entry} · {self.item_code}"
+
+    @property
+    def evidence(self) -> list[dict]:
+        """The records that earned or lost the points, labelled: [{"model", "id", "label"}] (queried once)."""
+        cached = getattr(self, "_evidence", None)
+        if cached is None:
+            from scoring.engine.sources import evidence_for
+
+            entry = self.entry
+            cached = self._evidence = evidence_for(self.evidence_data, quarter=entry.snapshot.quarter,
+                                                   branch_id=entry.branch_id)
+        return cached
 
     def _snapshot_published(self) -> bool:
         return RankingSnapshot.objects.filter(

@@ -6,7 +6,7 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 
 from branches.periods import Quarter
 from scoring.engine.compile import rubric_for  # noqa: F401 - part of the read API
@@ -58,22 +58,28 @@ def snapshot_groups(*, snapshot: RankingSnapshot, branch_ids=None) -> list[dict]
     return list(groups.values())
 
 
+ENTRY_COLUMNS = ("id", "group_name", "rank", "branch_id", "branch_code", "branch_name", "base_total", "bonus_total",
+                 "total", "vetoed", "veto_reason")
+
+
 def snapshot_table(*, snapshot: RankingSnapshot) -> list[dict]:
-    """Per group: the item columns (code, name, max) and rows of entries with points per item (2 queries)."""
-    entries = list(snapshot.entries.order_by("group_sort", "group_name", "position"))
-    scores = defaultdict(dict)
+    """Per group: the item columns (code, name, max) and rows of entries (dicts of ENTRY_COLUMNS) with points
+    per item (3 queries, plain values: no model instances)."""
+    entries = list(snapshot.entries.order_by("group_sort", "group_name", "position").values(*ENTRY_COLUMNS))
     columns: dict[str, dict[str, dict]] = defaultdict(dict)
-    group_of = {e.pk: e.group_name for e in entries}
-    for s in SnapshotItemScore.objects.filter(entry__snapshot=snapshot).order_by("entry_id", "position").values(
-            "entry_id", "item_code", "item_name", "max_points", "is_bonus", "points", "position"):
-        scores[s["entry_id"]][s["item_code"]] = s["points"]
-        columns[group_of[s["entry_id"]]].setdefault(s["item_code"], {
-            "code": s["item_code"], "name": s["item_name"], "max": s["max_points"], "is_bonus": s["is_bonus"],
-            "position": s["position"]})
+    for c in SnapshotItemScore.objects.filter(entry__snapshot=snapshot).order_by().values(
+            "entry__group_name", "item_code", "item_name", "max_points", "is_bonus").annotate(position=Min("position")):
+        columns[c["entry__group_name"]].setdefault(c["item_code"], {
+            "code": c["item_code"], "name": c["item_name"], "max": c["max_points"], "is_bonus": c["is_bonus"],
+            "position": c["position"]})
+    scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for entry_id, code, points in SnapshotItemScore.objects.filter(entry__snapshot=snapshot).order_by().values_list(
+            "entry_id", "item_code", "points"):
+        scores[entry_id][code] = points
     tables: dict[str, dict] = {}
     for e in entries:
-        table = tables.setdefault(e.group_name, {"name": e.group_name, "rows": []})
-        table["rows"].append({"entry": e, "points": scores[e.pk]})
+        table = tables.setdefault(e["group_name"], {"name": e["group_name"], "rows": []})
+        table["rows"].append({"entry": e, "points": scores[e["id"]]})
     for name, table in tables.items():
         table["columns"] = sorted(columns[name].values(), key=lambda c: (c["position"], c["code"]))
     return list(tables.values())

@@ -6,8 +6,10 @@ scores are then written in one transaction, so a failure part-way leaves no part
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -39,7 +41,15 @@ ADVISORY_LOCK_BASE = 746_500_000  # + year*10 + quarter: one compile writer per 
 class ItemResult:
     item: RubricItem
     outcome: methods.Outcome
-    evidence: list[dict] = field(default_factory=list)
+    stored: list[dict] | None = None  # manual items: the score's ref, stored as it is
+    scope: dict | None = None  # record items: the owners counted; stored as {"source": item.source, **scope}
+
+    @property
+    def evidence(self) -> list[dict] | dict:
+        """What the snapshot stores in SnapshotItemScore.evidence_data."""
+        if self.scope is not None:
+            return {"source": self.item.source, **self.scope}
+        return self.stored or []
 
 
 @dataclass
@@ -94,23 +104,28 @@ def score_item(item: RubricItem, fact: Fact | None, manual: dict | None, deadlin
         outcome = methods.manual(item.max_points, manual["points"] if manual else None,
                                  manual["reason"] if manual else "")
         evidence = [{"model": "scoring.manualscore", "id": manual["id"], "label": manual["reason"][:200]}] if manual else []
-        return ItemResult(item, outcome, evidence)
+        return ItemResult(item, outcome, stored=evidence)
     fact = fact or Fact()
+    return ItemResult(item, _outcome(item, fact, deadline), scope=fact.scope)
+
+
+def _outcome(item: RubricItem, fact: Fact, deadline) -> methods.Outcome:
+    method = item.method
+    M = RubricItem.Method
     if method == M.COUNT_TARGET:
-        outcome = methods.count_target(item.max_points, fact.counts, item.target or Decimal(1))
-    elif method == M.ON_TIME:
-        outcome = methods.on_time(item.max_points, fact.filed, deadline)
-    elif method == M.RATIO:
-        outcome = methods.ratio(item.max_points, fact.done, fact.due)
-    elif method == M.DEDUCTION_PER:
-        outcome = methods.deduction_per(item.max_points, fact.instances, item.deduction or Decimal(0))
-    else:  # pragma: no cover - guarded by RubricItem.clean
-        raise ValidationError(_("未知的计分方式：%(method)s") % {"method": method})
-    return ItemResult(item, outcome, fact.evidence)
+        return methods.count_target(item.max_points, fact.counts, item.target or Decimal(1))
+    if method == M.ON_TIME:
+        return methods.on_time(item.max_points, fact.filed, deadline)
+    if method == M.RATIO:
+        return methods.ratio(item.max_points, fact.done, fact.due)
+    if method == M.DEDUCTION_PER:
+        return methods.deduction_per(item.max_points, fact.instances, item.deduction or Decimal(0))
+    raise ValidationError(_("未知的计分方式：%(method)s") % {"method": method})  # pragma: no cover - RubricItem.clean
 
 
 def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubric, list[BranchResult]]:
-    """Read everything and score every branch in memory; a fixed number of queries whatever the branch count."""
+    """Count in SQL per source, then score every branch in memory; a fixed number of queries whatever the
+    branch count. Branches with the same facts for an item share one outcome (computed once)."""
     report = progress or (lambda pct, stage: None)
     rubric = rubric_for(quarter)
     if rubric is None:
@@ -137,10 +152,33 @@ def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubr
     vetoes = {v["branch_id"]: v["reason"] for v in Veto.objects.filter(year=quarter.year, number=quarter.number)
               .values("branch_id", "reason")}
     deadline = YearSettings.deadline_for(quarter.year)
+    items_by_kind: dict[str, list[RubricItem]] = {}
+    outcomes: dict[tuple, methods.Outcome] = {}
+    empty = Fact()
+    unscored: dict[int, ItemResult] = {}
     results = []
     for b in branches:
-        scored = [score_item(i, facts.get(i.source, {}).get(b["id"]), manual.get((b["id"], i.pk)), deadline)
-                  for i in items if i.applies_to(b["kind"])]
+        kind_items = items_by_kind.get(b["kind"])
+        if kind_items is None:
+            kind_items = items_by_kind[b["kind"]] = [i for i in items if i.applies_to(b["kind"])]
+        scored = []
+        for i in kind_items:
+            if i.method == RubricItem.Method.MANUAL:
+                score = manual.get((b["id"], i.pk))
+                if score is None:  # the same outcome for every branch not scored yet
+                    result = unscored.get(i.pk)
+                    if result is None:
+                        result = unscored[i.pk] = score_item(i, None, None, deadline)
+                    scored.append(result)
+                else:
+                    scored.append(score_item(i, None, score, deadline))
+                continue
+            fact = facts.get(i.source, {}).get(b["id"]) or empty
+            key = (i.pk, fact.key())
+            outcome = outcomes.get(key)
+            if outcome is None:
+                outcome = outcomes[key] = _outcome(i, fact, deadline)
+            scored.append(ItemResult(i, outcome, scope=fact.scope))
         results.append(BranchResult(b, groups[b["id"]], scored, b["id"] in vetoes, vetoes.get(b["id"], "")))
     report(80, _("计算排名"))
     return rubric, results
@@ -172,26 +210,126 @@ def write_snapshot(quarter: Quarter, rubric: Rubric, results: list[BranchResult]
             order = methods.competition_ranks([(r.total, r.branch["code"], r.vetoed) for r in group_results])
             for position, (index, rank) in enumerate(order, start=1):
                 r = group_results[index]
-                entries.append(SnapshotEntry(
-                    snapshot=snapshot, group=r.group, group_name=r.group.name, group_sort=r.group.sort_order,
-                    branch_id=r.branch["id"], branch_code=r.branch["code"], branch_name=r.branch["name"],
-                    base_total=methods.q2(r.base_total), bonus_total=methods.q2(r.bonus_total), total=r.total,
-                    rank=rank, position=position, vetoed=r.vetoed, veto_reason=r.veto_reason))
+                entries.append({
+                    "snapshot_id": snapshot.pk, "group_id": r.group.pk, "group_name": r.group.name,
+                    "group_sort": r.group.sort_order, "branch_id": r.branch["id"], "branch_code": r.branch["code"],
+                    "branch_name": r.branch["name"], "base_total": methods.q2(r.base_total),
+                    "bonus_total": methods.q2(r.bonus_total), "total": r.total, "rank": rank, "position": position,
+                    "vetoed": r.vetoed, "veto_reason": r.veto_reason})
                 scored.append(r)
-        SnapshotEntry.objects.bulk_create(entries)
-        rows = []
-        for entry, r in zip(entries, scored, strict=True):
-            for position, ir in enumerate(r.items):
-                item = ir.item
-                rows.append(SnapshotItemScore(
-                    entry=entry, item=item, item_code=item.code, item_name=item.name, section_name=item.section.name,
-                    mode=item.mode, method=item.method, max_points=item.max_points, is_bonus=item.is_bonus,
-                    rule=item.rule, count=ir.outcome.count, target=ir.outcome.target, points=ir.outcome.points,
-                    explanation=ir.outcome.explanation, evidence=ir.evidence, position=position))
-        SnapshotItemScore.objects.bulk_create(rows)
+        entry_ids = _write_entries(entries)
+        _write_item_scores(entry_ids, scored)
         if publish:
             snapshot.status = RankingSnapshot.Status.PUBLISHED
             snapshot.published_at = timezone.now()
             snapshot.published_by = user
             snapshot.save(update_fields=["status", "published_at", "published_by"])
     return snapshot
+
+
+ENTRY_COLUMNS = ("id", "snapshot_id", "group_id", "group_name", "group_sort", "branch_id", "branch_code",
+                 "branch_name", "base_total", "bonus_total", "total", "rank", "position", "vetoed", "veto_reason")
+ITEM_SCORE_COLUMNS = ("entry_id", "item_id", "item_code", "item_name", "section_name", "mode", "method",
+                      "max_points", "is_bonus", "rule", "count", "target", "points", "explanation", "evidence_data",
+                      "position")
+
+
+def _copy(model, attnames: tuple[str, ...], buffer: io.StringIO) -> None:
+    opts = model._meta
+    by_attname = {f.attname: f.column for f in opts.concrete_fields}
+    quote = connection.ops.quote_name
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {quote(opts.db_table)} ({', '.join(quote(by_attname[a]) for a in attnames)}) "
+                                  "FROM STDIN", buffer)
+
+
+def _write_entries(entries: list[dict]) -> list[int]:
+    """The snapshot's entries; returns their ids. PostgreSQL: ids from the sequence in one query, one COPY."""
+    if connection.vendor != "postgresql":
+        return [e.pk for e in SnapshotEntry.objects.bulk_create([SnapshotEntry(**e) for e in entries])]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [SnapshotEntry._meta.db_table, len(entries)])
+        ids = [row[0] for row in cursor.fetchall()]
+    buffer = io.StringIO()
+    write = buffer.write
+    for pk, e in zip(ids, entries, strict=True):
+        e["id"] = pk
+        write("\t".join(_copy_text(e[c]) for c in ENTRY_COLUMNS))
+        write("\n")
+    _copy(SnapshotEntry, ENTRY_COLUMNS, buffer)
+    return ids
+
+
+def _write_item_scores(entry_ids: list[int], scored: list[BranchResult]) -> None:
+    """Every item score of every entry, with the item's definition as it was (the snapshot is self-contained).
+
+    PostgreSQL: one COPY, the rows made as text by the engine (no model instances); the text of an item's
+    definition and of an outcome is made once, however many branches share it. Elsewhere: bulk_create."""
+    if connection.vendor != "postgresql":
+        SnapshotItemScore.objects.bulk_create(
+            SnapshotItemScore(entry_id=entry_id, item=ir.item, item_code=ir.item.code, item_name=ir.item.name,
+                              section_name=ir.item.section.name, mode=ir.item.mode, method=ir.item.method,
+                              max_points=ir.item.max_points, is_bonus=ir.item.is_bonus, rule=ir.item.rule,
+                              count=ir.outcome.count, target=ir.outcome.target, points=ir.outcome.points,
+                              explanation=ir.outcome.explanation, evidence_data=ir.evidence, position=position)
+            for entry_id, r in zip(entry_ids, scored, strict=True) for position, ir in enumerate(r.items))
+        return
+    items: dict[int, str] = {}
+    outcomes: dict[int, str] = {}
+    evidence: dict[int, str] = {}
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    buffer = io.StringIO()
+    write = buffer.write
+    for pk, r in zip(entry_ids, scored, strict=True):
+        entry = str(pk)
+        for position, ir in enumerate(r.items):
+            item = ir.item
+            item_text = items.get(item.pk)
+            if item_text is None:
+                item_text = items[item.pk] = "\t".join(_copy_text(v) for v in (
+                    item.pk, item.code, item.name, item.section.name, item.mode, item.method, item.max_points,
+                    item.is_bonus, item.rule))
+            o = ir.outcome
+            outcome_text = outcomes.get(id(o))
+            if outcome_text is None:
+                outcome_text = outcomes[id(o)] = "\t".join(_copy_text(v) for v in (
+                    o.count, o.target, o.points, o.explanation))
+            if ir.scope is not None:
+                scope = ir.scope
+                evidence_text = evidence.get(id(scope))
+                if evidence_text is None:
+                    # (outcomes and scopes stay alive in `scored`, so their ids are unique here)
+                    evidence_text = evidence[id(scope)] = _copy_text(_scope_json(item.source, scope))
+            else:
+                evidence_text = _copy_text(dumps(ir.stored or []))
+            write(f"{entry}\t{item_text}\t{outcome_text}\t{evidence_text}\t{position}\n")
+    _copy(SnapshotItemScore, ITEM_SCORE_COLUMNS, buffer)
+
+
+def _scope_json(source: str, scope: dict) -> str:
+    """{"source": key, **scope} as JSON; source and scope keys are identifiers, values ids or lists of ids."""
+    parts = [f'"source":"{source}"']
+    for key, value in scope.items():
+        if isinstance(value, list):
+            parts.append(f'"{key}":[{",".join(map(str, value))}]')
+        else:
+            parts.append(f'"{key}":{"null" if value is None else int(value)}')
+    return "{" + ",".join(parts) + "}"
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text

@@ -11,10 +11,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+
+
+_translated: dict[tuple[str | None, str], str] = {}
+
+
+def _(message: str) -> str:
+    """gettext, remembered per language: a compile formats the same few sentences tens of thousands of times."""
+    key = (get_language(), message)
+    text = _translated.get(key)
+    if text is None:
+        text = _translated[key] = gettext(message)
+    return text
 
 
 def q2(value: Decimal) -> Decimal:

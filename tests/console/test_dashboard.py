@@ -4,6 +4,7 @@ number of queries however large the organisation."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.console.conftest import scaled_org
@@ -66,6 +67,7 @@ def test_empty_organisation_shows_empty_states(db):
 
 
 def _count_dashboard_queries(client, django_assert_max_num_queries, bound):
+    cache.clear()  # the page is cached for a few minutes: count the queries that compute it
     with django_assert_max_num_queries(bound) as captured:
         response = client.get(reverse("branches:dashboard") + "?quarter=2026Q3")
     assert response.status_code == 200
@@ -105,3 +107,50 @@ def test_joint_activities_count_only_for_their_year(world, client_for):
     response = client_for("org_admin").get(reverse("branches:dashboard") + "?quarter=2026Q2")
     row = next(r for r in response.context["pair_rows"] if r["id"] == world.pair.pk)
     assert row["done"] == 1, "an August activity is not counted by the end of Q2"
+
+
+def test_the_page_is_cached_for_a_few_minutes_and_says_when_it_was_computed(db, client,
+                                                                              django_assert_max_num_queries):
+    client.force_login(user_with_role("org_admin", username="cache_admin"))
+    scaled_org(scale=3)
+    first, response = _count_dashboard_queries(client, django_assert_max_num_queries, DASHBOARD_QUERY_BOUND)
+    assert "数据更新于" in response.content.decode()
+    scaled_org(scale=2)
+    with django_assert_max_num_queries(DASHBOARD_QUERY_BOUND) as captured:
+        response = client.get(reverse("branches:dashboard") + "?quarter=2026Q3")
+    assert len(response.context["pair_rows"]) == 3, "served from the cache: the new pairs show a few minutes later"
+    assert len(captured.captured_queries) < first - 10, "the figures were not computed again"
+    response = client.get(reverse("branches:dashboard") + "?quarter=2026Q2")
+    assert len(response.context["pair_rows"]) == 5, "another quarter is computed on its own"
+
+
+def test_large_organisations_show_the_rows_furthest_behind_and_a_bounded_network(db, client, monkeypatch):
+    from branches import selectors
+    from pairing.models import ActivityKind
+
+    monkeypatch.setattr(selectors, "DASHBOARD_ROWS", 4)
+    monkeypatch.setattr(selectors, "DASHBOARD_NETWORK_NODES", 6)
+    client.force_login(user_with_role("org_admin", username="bounded_admin"))
+    scaled_org(scale=6)
+    ahead = PairFactory(year=2026, lead_branch=office_branch(name="进度领先党支部"), grassroots=[grassroots_branch()])
+    for month in (2, 5, 8, 9):
+        ActivityFactory(date=datetime.date(2026, month, 3), pair=ahead, owner_branch=ahead.lead_branch,
+                        kind=ActivityKind.objects.get(code="scaled_kind"))
+    response = client.get(reverse("branches:dashboard") + "?quarter=2026Q3")
+    ctx, html = response.context, response.content.decode()
+    assert len(ctx["pair_rows"]) == 4 and ctx["limits"]["pairs"] == 7
+    assert str(ahead) not in [r["name"] for r in ctx["pair_rows"]], "the pairs furthest behind come first"
+    assert len(ctx["behind"]) == 4 and ctx["limits"]["behind"] > 4
+    assert "只显示滞后程度最大的 4 项" in html and "all=1" in html
+    assert len(ctx["network"]["nodes"]) <= 6
+    assert all(link["behind"] for link in ctx["network"]["links"])
+    assert 'id="network-limit"' in html
+    assert len(ctx["chart_data"]["pairs"]) == 4
+
+    response = client.get(reverse("branches:dashboard") + "?quarter=2026Q3&all=1")
+    assert len(response.context["pair_rows"]) == 7
+    assert str(ahead) in response.content.decode()
+    assert len(response.context["network_rows"]) == 7 + 6
+    html = response.content.decode()
+    assert "只显示滞后程度最大的 4 项，共" not in html and 'id="network-limit"' not in html
+    assert "每个表只显示滞后程度最大的 4 项" in html, "a link back to the bounded page"

@@ -12,7 +12,7 @@ import time
 
 import psycopg2
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from branches.models import Role
 from branches.periods import Quarter
@@ -27,23 +27,48 @@ from .helpers import cup_ready
 Q3 = Quarter(2026, 3)
 
 
+FAIL_TRIGGER = {
+    "postgresql": [
+        """CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$""",
+        """CREATE TRIGGER test_disk_full BEFORE INSERT ON scoring_snapshotitemscore
+           FOR EACH ROW EXECUTE FUNCTION test_disk_full()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER test_disk_full BEFORE INSERT ON scoring_snapshotitemscore
+           BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END""",
+    ],
+}
+DROP_TRIGGER = {
+    "postgresql": ["DROP TRIGGER test_disk_full ON scoring_snapshotitemscore", "DROP FUNCTION test_disk_full()"],
+    "sqlite": ["DROP TRIGGER test_disk_full"],
+}
+
+
+def _run_sql(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
 @pytest.mark.django_db
-def test_a_failure_while_writing_leaves_no_partial_snapshot(monkeypatch):
+def test_a_failure_while_writing_leaves_no_partial_snapshot():
+    """The database refuses the last part of the write (the item scores): nothing of the snapshot stays."""
+    if connection.vendor not in FAIL_TRIGGER:
+        pytest.skip(f"no failure trigger for {connection.vendor}")
     cup_ready(branches=3)
-
-    def disk_full(*args, **kwargs):
-        raise OSError("could not extend file: No space left on device")
-
-    monkeypatch.setattr(SnapshotItemScore.objects, "bulk_create", disk_full)
-    with pytest.raises(OSError):
+    _run_sql(FAIL_TRIGGER[connection.vendor])
+    # (PostgreSQL's COPY path raises psycopg2's error unwrapped by Django)
+    with pytest.raises((DatabaseError, psycopg2.DatabaseError)):
         compile_quarter(quarter=Q3)
     assert not RankingSnapshot.objects.exists()
     assert not SnapshotEntry.objects.exists()
 
-    monkeypatch.undo()
+    _run_sql(DROP_TRIGGER[connection.vendor])
     snapshot = compile_quarter(quarter=Q3)
     assert snapshot.version == 1
     assert snapshot.entries.count() == 3
+    assert SnapshotItemScore.objects.filter(entry__snapshot=snapshot).count() == 3
 
 
 def _raw_connection():

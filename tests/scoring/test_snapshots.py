@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from branches.models import Branch
 from branches.periods import Quarter
 from scoring import locks, services
+from scoring.engine import compile as compile_module
 from scoring.models import (
     CompileJob,
     PublishedSnapshotError,
@@ -108,7 +109,8 @@ def test_failure_mid_compile_leaves_no_partial_snapshot(groups, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(SnapshotItemScore.objects, "bulk_create", boom)
+    # The item scores are written after the snapshot and its entries (COPY on PostgreSQL, bulk_create elsewhere).
+    monkeypatch.setattr(compile_module, "_write_item_scores", boom)
     with pytest.raises(RuntimeError):
         services.compile_quarter(quarter=Q2, job=job)
     assert not RankingSnapshot.objects.exists()
