@@ -311,6 +311,10 @@ class AnnualPlanViewSet(PairOrPartnershipWriteMixin, ScopedModelViewSet):
     def update_record(self, instance, data):
         data.pop("pair", None)
         data.pop("partnership", None)
+        # A client that sends the version it read gets optimistic concurrency; one that doesn't
+        # updates the plan it addressed by id as it is now.
+        if data.get("version") is None:
+            data["version"] = instance.version
         return self._file(instance.owner, data)
 
 

@@ -408,6 +408,8 @@ class ActivityKind(models.Model):
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("活动类型")
         verbose_name_plural = _("活动类型")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from branches.access import person_for
 from branches.models import Branch, ExternalOrganization, Member
 from branches.periods import Quarter, validate_year
-from config.concurrency import save_versioned
+from config.concurrency import StaleRecordError, save_versioned
 from pairing import uploads
 from pairing.models import (
     Activity,
@@ -411,6 +411,9 @@ def file_annual_plan(*, user, owner: Pair | Partnership, data: dict, document: U
     plan = AnnualPlan.objects.filter(**{owner_field: owner}).first()
     if plan is None:
         plan = AnnualPlan(**{owner_field: owner}, year=owner.year)
+    elif expected_version is None:
+        # The page was opened before anyone filed the plan: someone filed it meanwhile.
+        raise StaleRecordError()
     errors: dict = {}
     if not _text(data, "goals"):
         _add(errors, "goals", _("请填写工作目标。"))

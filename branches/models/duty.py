@@ -28,6 +28,8 @@ class Duty(models.Model):
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("党建职责")
         verbose_name_plural = _("党建职责")
@@ -148,6 +150,8 @@ class KeyWorkTask(models.Model):
     title = models.CharField(_("任务"), max_length=300)
     duty = models.ForeignKey(Duty, verbose_name=_("对应职责"), null=True, blank=True, on_delete=models.SET_NULL)
     owner = models.CharField(_("责任人"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("重点任务")

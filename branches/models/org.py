@@ -27,6 +27,8 @@ class Unit(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
@@ -70,6 +72,8 @@ class Branch(models.Model):
     )
     is_active = models.BooleanField(_("有效"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("党支部")
         verbose_name_plural = _("党支部")
@@ -103,6 +107,8 @@ class PartyGroup(models.Model):
     )
     is_temporary = models.BooleanField(_("临时党小组"), default=False, help_text=_("如项目攻关临时党小组"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("党小组")
         verbose_name_plural = _("党小组")
@@ -121,6 +127,8 @@ class ExternalOrganization(models.Model):
     location = models.CharField(_("所在地"), max_length=100, blank=True)
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("外部党组织")
@@ -167,6 +175,8 @@ class Member(models.Model):
         related_name="members_working_away",
     )
     is_active = models.BooleanField(_("在册"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("党员")
@@ -249,6 +259,8 @@ class YearSettings(models.Model):
 
     year = models.PositiveIntegerField(_("年度"), unique=True)
     plan_deadline = models.DateField(_("年度方案备案截止日"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("年度设置")

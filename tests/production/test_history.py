@@ -26,6 +26,15 @@ pytestmark = pytest.mark.django_db
 # Every model whose rows a person creates or changes through the product (issue 8: activities, plans,
 # manual scores, rubric items, roles, rectifications, and the rest of the workspace records).
 PERSON_EDITED_MODELS = [
+    "branches.unit",
+    "branches.branch",
+    "branches.partygroup",
+    "branches.externalorganization",
+    "branches.member",
+    "branches.yearsettings",
+    "branches.duty",
+    "branches.keyworktask",
+    "pairing.activitykind",
     "branches.role",
     "branches.assessmentcontent",
     "branches.dutyevidence",

@@ -206,3 +206,20 @@ def test_pair_list_shows_the_branchs_pairs_with_pace(client, world):
     client.force_login(world.users.org_admin)
     assert len(client.get(reverse("pairing:pair_list")).context["pair_rows"]) == 2
     assert client.get(reverse("pairing:pair_list") + "?year=2001").context["pair_rows"] == []
+
+
+def test_a_plan_filed_meanwhile_is_not_overwritten_by_a_page_opened_before(db):
+    """Two secretaries open the empty plan form; the second submit is told the plan was filed meanwhile."""
+    from config.concurrency import StaleRecordError
+    from pairing import services
+    from pairing.models import AnnualPlan
+    from tests.factories import PairFactory, user_with_role
+
+    pair = PairFactory()
+    lead_secretary = user_with_role("secretary", branch=pair.lead_branch)
+    partner_secretary = user_with_role("secretary", branch=pair.grassroots_branches.get())
+    services.file_annual_plan(user=lead_secretary, owner=pair, data={"goals": "先填写的目标"}, expected_version=None)
+    with pytest.raises(StaleRecordError):
+        services.file_annual_plan(user=partner_secretary, owner=pair, data={"goals": "后填写的目标"},
+                                  expected_version=None)
+    assert AnnualPlan.objects.get(pair=pair).goals == "先填写的目标"
