@@ -66,14 +66,20 @@ def snapshot_table(*, snapshot: RankingSnapshot) -> list[dict]:
     """Per group: the item columns (code, name, max) and rows of entries (dicts of ENTRY_COLUMNS) with points
     per item (3 queries, plain values: no model instances)."""
     entries = list(snapshot.entries.order_by("group_sort", "group_name", "position").values(*ENTRY_COLUMNS))
+    if not entries:
+        return []
+    # A compile writes a snapshot's entries with consecutive ids: the id range lets the planner go through the
+    # item scores' entry index even when its statistics still describe a much smaller table.
+    ids = [e["id"] for e in entries]
+    item_scores = SnapshotItemScore.objects.filter(entry__snapshot=snapshot, entry__gte=min(ids), entry__lte=max(ids))
     columns: dict[str, dict[str, dict]] = defaultdict(dict)
-    for c in SnapshotItemScore.objects.filter(entry__snapshot=snapshot).order_by().values(
+    for c in item_scores.order_by().values(
             "entry__group_name", "item_code", "item_name", "max_points", "is_bonus").annotate(position=Min("position")):
         columns[c["entry__group_name"]].setdefault(c["item_code"], {
             "code": c["item_code"], "name": c["item_name"], "max": c["max_points"], "is_bonus": c["is_bonus"],
             "position": c["position"]})
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for entry_id, code, points in SnapshotItemScore.objects.filter(entry__snapshot=snapshot).order_by().values_list(
+    for entry_id, code, points in item_scores.order_by().values_list(
             "entry_id", "item_code", "points"):
         scores[entry_id][code] = points
     tables: dict[str, dict] = {}

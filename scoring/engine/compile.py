@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -60,15 +61,15 @@ class BranchResult:
     vetoed: bool = False
     veto_reason: str = ""
 
-    @property
+    @cached_property
     def base_total(self) -> Decimal:
         return sum((r.outcome.points for r in self.items if not r.item.is_bonus), methods.ZERO)
 
-    @property
+    @cached_property
     def bonus_total(self) -> Decimal:
         return sum((r.outcome.points for r in self.items if r.item.is_bonus), methods.ZERO)
 
-    @property
+    @cached_property
     def total(self) -> Decimal:
         return methods.q2(self.base_total + self.bonus_total)
 
@@ -152,34 +153,37 @@ def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubr
     vetoes = {v["branch_id"]: v["reason"] for v in Veto.objects.filter(year=quarter.year, number=quarter.number)
               .values("branch_id", "reason")}
     deadline = YearSettings.deadline_for(quarter.year)
-    items_by_kind: dict[str, list[RubricItem]] = {}
+    # Per branch kind: (item, its source's facts by branch, or None for a manual item), in rubric order.
+    plans: dict[str, list[tuple[RubricItem, dict[int, Fact] | None]]] = {}
     outcomes: dict[tuple, methods.Outcome] = {}
     empty = Fact()
     unscored: dict[int, ItemResult] = {}
     results = []
     for b in branches:
-        kind_items = items_by_kind.get(b["kind"])
-        if kind_items is None:
-            kind_items = items_by_kind[b["kind"]] = [i for i in items if i.applies_to(b["kind"])]
+        branch_id, kind = b["id"], b["kind"]
+        plan = plans.get(kind)
+        if plan is None:
+            plan = plans[kind] = [(i, None if i.method == RubricItem.Method.MANUAL else facts.get(i.source, {}))
+                                  for i in items if i.applies_to(kind)]
         scored = []
-        for i in kind_items:
-            if i.method == RubricItem.Method.MANUAL:
-                score = manual.get((b["id"], i.pk))
+        for i, by_branch in plan:
+            if by_branch is None:  # manual
+                score = manual.get((branch_id, i.id))
                 if score is None:  # the same outcome for every branch not scored yet
-                    result = unscored.get(i.pk)
+                    result = unscored.get(i.id)
                     if result is None:
-                        result = unscored[i.pk] = score_item(i, None, None, deadline)
+                        result = unscored[i.id] = score_item(i, None, None, deadline)
                     scored.append(result)
                 else:
                     scored.append(score_item(i, None, score, deadline))
                 continue
-            fact = facts.get(i.source, {}).get(b["id"]) or empty
-            key = (i.pk, fact.key())
+            fact = by_branch.get(branch_id) or empty
+            key = (i.id, fact.counts, fact.filed, fact.done, fact.due, fact.instances)
             outcome = outcomes.get(key)
             if outcome is None:
                 outcome = outcomes[key] = _outcome(i, fact, deadline)
-            scored.append(ItemResult(i, outcome, scope=fact.scope))
-        results.append(BranchResult(b, groups[b["id"]], scored, b["id"] in vetoes, vetoes.get(b["id"], "")))
+            scored.append(ItemResult(i, outcome, None, fact.scope))
+        results.append(BranchResult(b, groups[branch_id], scored, branch_id in vetoes, vetoes.get(branch_id, "")))
     report(80, _("计算排名"))
     return rubric, results
 
@@ -234,14 +238,42 @@ ITEM_SCORE_COLUMNS = ("entry_id", "item_id", "item_code", "item_name", "section_
                       "position")
 
 
-def _copy(model, attnames: tuple[str, ...], buffer: io.StringIO) -> None:
+class _Chunks(io.TextIOBase):
+    """A file psycopg2's copy_expert reads from, filled from an iterator of text as it reads: PostgreSQL
+    parses one chunk while Python makes the next."""
+
+    def __init__(self, chunks):
+        self._chunks = iter(chunks)
+        self._buffer = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        while self._chunks is not None and (size < 0 or len(self._buffer) < size):
+            try:
+                self._buffer += next(self._chunks)
+            except StopIteration:
+                self._chunks = None
+        if size < 0:
+            out, self._buffer = self._buffer, ""
+        else:
+            out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out
+
+
+def _copy(model, attnames: tuple[str, ...], data) -> None:
+    """COPY rows into the model's table: `data` is a StringIO or an iterator of text chunks."""
     opts = model._meta
     by_attname = {f.attname: f.column for f in opts.concrete_fields}
     quote = connection.ops.quote_name
-    buffer.seek(0)
+    if isinstance(data, io.StringIO):
+        data.seek(0)
+    else:
+        data = _Chunks(data)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY {quote(opts.db_table)} ({', '.join(quote(by_attname[a]) for a in attnames)}) "
-                                  "FROM STDIN", buffer)
+                                  "FROM STDIN", data, size=1 << 16)
 
 
 def _write_entries(entries: list[dict]) -> list[int]:
@@ -256,8 +288,10 @@ def _write_entries(entries: list[dict]) -> list[int]:
     write = buffer.write
     for pk, e in zip(ids, entries, strict=True):
         e["id"] = pk
-        write("\t".join(_copy_text(e[c]) for c in ENTRY_COLUMNS))
-        write("\n")
+        write(f"{pk}\t{e['snapshot_id']}\t{e['group_id']}\t{_copy_text(e['group_name'])}\t{e['group_sort']}\t"
+              f"{e['branch_id']}\t{_copy_text(e['branch_code'])}\t{_copy_text(e['branch_name'])}\t"
+              f"{e['base_total']}\t{e['bonus_total']}\t{e['total']}\t{e['rank']}\t{e['position']}\t"
+              f"{'t' if e['vetoed'] else 'f'}\t{_copy_text(e['veto_reason'])}\n")
     _copy(SnapshotEntry, ENTRY_COLUMNS, buffer)
     return ids
 
@@ -276,20 +310,25 @@ def _write_item_scores(entry_ids: list[int], scored: list[BranchResult]) -> None
                               explanation=ir.outcome.explanation, evidence_data=ir.evidence, position=position)
             for entry_id, r in zip(entry_ids, scored, strict=True) for position, ir in enumerate(r.items))
         return
+    _copy(SnapshotItemScore, ITEM_SCORE_COLUMNS, _item_score_text(entry_ids, scored))
+
+
+def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_chunk: int = 300):
+    """The item scores in COPY text format, in chunks of rows."""
     items: dict[int, str] = {}
     outcomes: dict[int, str] = {}
-    evidence: dict[int, str] = {}
+    evidence: dict[tuple[str, int], str] = {}
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    buffer = io.StringIO()
-    write = buffer.write
+    lines: list[str] = []
+    append = lines.append
     for pk, r in zip(entry_ids, scored, strict=True):
         entry = str(pk)
         for position, ir in enumerate(r.items):
             item = ir.item
-            item_text = items.get(item.pk)
+            item_text = items.get(item.id)
             if item_text is None:
-                item_text = items[item.pk] = "\t".join(_copy_text(v) for v in (
-                    item.pk, item.code, item.name, item.section.name, item.mode, item.method, item.max_points,
+                item_text = items[item.id] = "\t".join(_copy_text(v) for v in (
+                    item.id, item.code, item.name, item.section.name, item.mode, item.method, item.max_points,
                     item.is_bonus, item.rule))
             o = ir.outcome
             outcome_text = outcomes.get(id(o))
@@ -297,15 +336,20 @@ def _write_item_scores(entry_ids: list[int], scored: list[BranchResult]) -> None
                 outcome_text = outcomes[id(o)] = "\t".join(_copy_text(v) for v in (
                     o.count, o.target, o.points, o.explanation))
             if ir.scope is not None:
-                scope = ir.scope
-                evidence_text = evidence.get(id(scope))
+                # Scopes are shared among branches (and sources): the text once per source and scope.
+                # (outcomes and scopes stay alive in `scored`, so their ids are unique here)
+                key = (item.source, id(ir.scope))
+                evidence_text = evidence.get(key)
                 if evidence_text is None:
-                    # (outcomes and scopes stay alive in `scored`, so their ids are unique here)
-                    evidence_text = evidence[id(scope)] = _copy_text(_scope_json(item.source, scope))
+                    evidence_text = evidence[key] = _copy_text(_scope_json(item.source, ir.scope))
             else:
-                evidence_text = _copy_text(dumps(ir.stored or []))
-            write(f"{entry}\t{item_text}\t{outcome_text}\t{evidence_text}\t{position}\n")
-    _copy(SnapshotItemScore, ITEM_SCORE_COLUMNS, buffer)
+                evidence_text = _copy_text(dumps(ir.stored)) if ir.stored else "[]"
+            append(f"{entry}\t{item_text}\t{outcome_text}\t{evidence_text}\t{position}\n")
+        if len(lines) >= rows_per_chunk:
+            yield "".join(lines)
+            lines.clear()
+    if lines:
+        yield "".join(lines)
 
 
 def _scope_json(source: str, scope: dict) -> str:

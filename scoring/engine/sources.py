@@ -33,6 +33,8 @@ from pairing.models import (
     ProjectTask,
 )
 
+NO_SCOPE: dict = {}  # shared; never changed
+
 
 class Fact:
     """What a source found for one branch; made tens of thousands of times per compile, so kept plain."""
@@ -46,7 +48,7 @@ class Fact:
         self.done = done  # ratio
         self.due = due  # ratio
         self.instances = instances  # deduction_per
-        self.scope = scope if scope is not None else {}  # the owners counted: {"pairs": [..]}, {"unit": id}, ...
+        self.scope = scope if scope is not None else NO_SCOPE  # the owners counted: {"pairs": [..]}, {"unit": id}
 
     def key(self) -> tuple:
         """What the points depend on (the scope does not change them)."""
@@ -69,10 +71,20 @@ class Context:
         self.branches = branches
         self._pairs_of: dict[int, list[int]] | None = None
         self._partnerships_of: dict[int, list[int]] | None = None
+        self._scopes: dict[tuple, dict] = {}
 
     @property
     def window(self) -> tuple[date, date]:
         return (self.quarter.start, self.quarter.end)
+
+    def scope(self, **owners) -> dict:
+        """One shared dict per distinct scope (branches of one pair share theirs; the snapshot writes its
+        text once)."""
+        key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in owners.items())
+        found = self._scopes.get(key)
+        if found is None:
+            found = self._scopes[key] = {k: list(v) if isinstance(v, list) else v for k, v in owners.items()}
+        return found
 
     def pairs_of(self) -> dict[int, list[int]]:
         """{branch_id: [pair_id, ...]} of the quarter's year: lead branch and grassroots branches (1 query)."""
@@ -109,7 +121,7 @@ def _per_owner(ctx: Context, owners_of: dict[int, list], counts: dict, scope_key
     facts: dict[int, Fact] = {}
     for branch_id in ctx.branches:
         owners = owners_of.get(branch_id, [])
-        facts[branch_id] = Fact(counts=[counts.get(o, 0) for o in owners], scope={scope_key: list(owners)})
+        facts[branch_id] = Fact(counts=[counts.get(o, 0) for o in owners], scope=ctx.scope(**{scope_key: owners}))
     return facts
 
 
@@ -174,7 +186,7 @@ def _plans_filed(ctx: Context, owners_of: dict[int, list[int]], key: str) -> dic
             if filed_on and filed_on > ctx.quarter.end:  # as of the quarter's end
                 filed_on = None
             dates.append(filed_on)
-        facts[branch_id] = Fact(filed=dates, scope={key + "s": list(owners)})
+        facts[branch_id] = Fact(filed=dates, scope=ctx.scope(**{key + "s": owners}))
     return facts
 
 
@@ -231,7 +243,7 @@ def department_plan_filed(ctx: Context) -> dict[int, Fact]:
         if filed_on and filed_on > ctx.quarter.end:
             filed_on = None
         for b in branch_ids:
-            facts[b] = Fact(filed=[filed_on], scope={"unit": unit_id})
+            facts[b] = Fact(filed=[filed_on], scope=ctx.scope(unit=unit_id))
     return facts
 
 
@@ -250,7 +262,7 @@ def duty_targets_met(ctx: Context) -> dict[int, Fact]:
     for unit_id, branch_ids in _department_branches(ctx).items():
         row = by_unit.get(unit_id, {"done": 0, "due": 0})
         for b in branch_ids:
-            facts[b] = Fact(done=row["done"], due=row["due"], scope={"unit": unit_id})
+            facts[b] = Fact(done=row["done"], due=row["due"], scope=ctx.scope(unit=unit_id))
     return facts
 
 
@@ -284,7 +296,7 @@ def project_tasks_on_time(ctx: Context) -> dict[int, Fact]:
             n_due, n_done = by_pair.get(pair_id, (0, 0))
             due += n_due
             done += n_done
-        facts[branch_id] = Fact(done=done, due=due, scope={"pairs": list(owners)})
+        facts[branch_id] = Fact(done=done, due=due, scope=ctx.scope(pairs=owners))
     return facts
 
 
@@ -351,7 +363,7 @@ def joint_meetings(ctx: Context) -> dict[int, Fact]:
     for b in ctx.branches:
         pairs, partnerships = pairs_of.get(b, []), partnerships_of.get(b, [])
         facts[b] = Fact(counts=[by_pair.get(p, 0) for p in pairs] + [by_partnership.get(p, 0) for p in partnerships],
-                        scope={"pairs": list(pairs), "partnerships": list(partnerships)})
+                        scope=ctx.scope(pairs=pairs, partnerships=partnerships))
     return facts
 
 

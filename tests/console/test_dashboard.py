@@ -130,6 +130,7 @@ def test_large_organisations_show_the_rows_furthest_behind_and_a_bounded_network
     from pairing.models import ActivityKind
 
     monkeypatch.setattr(selectors, "DASHBOARD_ROWS", 4)
+    monkeypatch.setattr(selectors, "DASHBOARD_CHART_ROWS", 4)
     monkeypatch.setattr(selectors, "DASHBOARD_NETWORK_NODES", 6)
     client.force_login(user_with_role("org_admin", username="bounded_admin"))
     scaled_org(scale=6)
@@ -154,4 +155,4 @@ def test_large_organisations_show_the_rows_furthest_behind_and_a_bounded_network
     assert len(response.context["network_rows"]) == 7 + 6
     html = response.content.decode()
     assert "只显示滞后程度最大的 4 项，共" not in html and 'id="network-limit"' not in html
-    assert "每个表只显示滞后程度最大的 4 项" in html, "a link back to the bounded page"
+    assert "只显示滞后程度最大的 4 项滞后事项" in html, "a link back to the bounded page"
