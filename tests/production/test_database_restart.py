@@ -103,7 +103,7 @@ def test_requests_after_the_database_restarts_succeed(client, processes):
     warm = [status for _started, finished, status in results if finished < cut_at]
     after = [status for started, _finished, status in results if started > cut_done]
     assert warm and set(warm) == {200}, web.output()[-3000:]
-    assert len(before) == 1  # one persistent session served every request before the cut
+    assert before  # persistent sessions served the requests before the cut (CONN_MAX_AGE > 0)
     assert len(after) >= 5
     assert set(after) == {200}, (after, web.output()[-3000:])
     assert _sessions() - before  # the worker opened a fresh session after the cut

@@ -5,6 +5,7 @@ CELERY_BROKER_URL=redis://127.0.0.1:6379/4 DATABASE_URL=postgres://postgres@127.
 """
 
 import time
+import uuid
 
 import pytest
 from django.conf import settings
@@ -13,7 +14,7 @@ from branches.periods import Quarter
 from scoring import services
 from scoring.models import CompileJob, RankingSnapshot
 from tests.factories import grassroots_branch
-from tests.scoring.conftest import make_rubric, set_eager
+from tests.scoring.conftest import make_rubric
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -27,17 +28,17 @@ pytestmark = [
 
 @pytest.fixture
 def live_worker(transactional_db):
+    """A worker thread on the real broker, consuming a queue of its own so that nothing another test
+    left on the broker (or another test's producer settings) can stand between the task and it."""
     from celery.contrib.testing.worker import start_worker
 
-    from config.celery import app
+    from tests.production.conftest import celery_on
 
-    set_eager(app, False)
-    try:
+    queue = f"test-scoring-{uuid.uuid4().hex[:10]}"
+    with celery_on(settings.CELERY_BROKER_URL, queue=queue) as app:
         with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30,
-                          loglevel="WARNING"):
+                          loglevel="WARNING", queues=[queue]):
             yield app
-    finally:
-        set_eager(app, True)
 
 
 def test_compile_runs_on_a_real_worker(groups, live_worker):
