@@ -187,7 +187,7 @@ class MonthlyTarget(models.Model):
         constraints = [models.UniqueConstraint(fields=["task", "month"], name="monthly_target_unique_month")]
 
     def __str__(self) -> str:
-        return f"{self.task} · {self.month}月"
+        return _("%(task)s · %(month)s月") % {"task": self.task, "month": self.month}
 
     def clean(self) -> None:
         if self.status in (self.Status.BEHIND, self.Status.OVERDUE) and not (self.note or "").strip():
