@@ -5,6 +5,8 @@
     WEB_CONCURRENCY      worker processes (default 2 x CPUs + 1, at most 8)
     GUNICORN_THREADS     threads per worker (default 1)
     GUNICORN_TIMEOUT     seconds before a stuck request's worker is restarted (default 60)
+    GUNICORN_MAX_REQUESTS  requests before a worker is recycled (default 1000; 0 never)
+    GUNICORN_ACCESS_LOG  access log target (default "-", stdout; empty for none)
 """
 
 import multiprocessing
@@ -27,7 +29,8 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = 100
 # Uploads of evidence photos can be large; let the proxy buffer them, keep headers bounded.
 limit_request_field_size = 16380
-accesslog = "-"
+# GUNICORN_ACCESS_LOG= (empty) turns the access log off, e.g. under a load test.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Trust X-Forwarded-* only from the reverse proxy on this host unless told otherwise.

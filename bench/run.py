@@ -210,8 +210,10 @@ class Server:
         from bench.dbs import django_env
 
         self.port = port
+        # Workers are not recycled and requests not logged during a measurement: a recycle re-imports
+        # Django mid-run and shows up as a latency tail of the floor itself.
         self.env = django_env(db, GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_LOG_LEVEL="warning",
-                              PYTHONPATH=str(ROOT))
+                              GUNICORN_MAX_REQUESTS="0", GUNICORN_ACCESS_LOG="", PYTHONPATH=str(ROOT))
         self.proc: subprocess.Popen | None = None
         self.log_path = Path(tempfile.gettempdir()) / f"bench_gunicorn_{port}.log"
 
