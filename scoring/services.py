@@ -98,6 +98,10 @@ def publish_snapshot(*, snapshot: RankingSnapshot, user) -> RankingSnapshot:
                                                version__gt=snapshot.version).exists()
         if newer:
             raise ValidationError(_("该季度已发布了更新的版本，不能再发布旧版本。"))
+        quarter = Quarter(snapshot.year, snapshot.number)
+        if quarter.end >= timezone.localdate():
+            # Publishing locks the quarter's records; a running quarter would stop every branch logging.
+            raise ValidationError(_("%(quarter)s 尚未结束，季度结束后才能发布排名。") % {"quarter": quarter})
         snapshot.status = RankingSnapshot.Status.PUBLISHED
         snapshot.published_at = timezone.now()
         snapshot.published_by = user

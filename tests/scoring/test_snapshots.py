@@ -150,3 +150,20 @@ def test_compile_queries_do_not_grow_with_branches(groups, django_assert_max_num
     assert snapshot.entries.count() == branches
     non_insert = [q for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith("INSERT")]
     assert len(non_insert) <= 28  # 7 and 61 branches: 28 reads/locks either way
+
+
+def test_a_quarter_that_has_not_ended_cannot_be_published(groups, monkeypatch):
+    """Publishing locks a quarter's records: doing it mid-quarter would stop every branch logging."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    make_rubric([{"code": "M1", "method": "manual", "max_points": 10}])
+    grassroots_branch()
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 11, 21))
+    snapshot = services.compile_quarter(quarter=Quarter(2026, 4))
+    with pytest.raises(ValidationError, match="尚未结束"):
+        services.publish_snapshot(snapshot=snapshot, user=None)
+    snapshot.refresh_from_db()
+    assert not snapshot.is_published
