@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.static import serve
 
 from branches.access import person_for
 
@@ -37,11 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
             if target:
                 return redirect(target)
     return redirect("no_role") if _first_reversible(["no_role"]) else HttpResponse(status=403)
-
-
-@login_required
-def protected_media(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
-    return serve(request, path, document_root=document_root)
 
 
 def _database_reachable() -> bool:
