@@ -68,6 +68,9 @@ def django_env(db: str, **extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": db_url(db),
         "CELERY_BROKER_URL": "",
+        # Production caches pages and sessions in Redis; each bench database has its own key prefix.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/12"),
+        "CACHE_KEY_PREFIX": f"bench:{db}",
         "LOG_LEVEL": "WARNING",
         "BENCH_FLOOR_VIEW": "1",
         "PYTHONHASHSEED": "0",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.http import Http404
 
+from branches import freshness
 from branches.models import Branch, Role
 
 
@@ -70,8 +71,14 @@ def person_for(user) -> Person:
     cached = getattr(user, "_person_cache", None)
     if cached is not None:
         return cached
+    person = freshness.cached("person", lambda: _person(user), user_ids=[user.pk])
+    user._person_cache = person
+    return person
+
+
+def _person(user) -> Person:
     roles = tuple(Role.objects.filter(user_id=user.pk).select_related("branch", "unit", "member"))
-    person = Person(
+    return Person(
         user_id=user.pk,
         is_superuser=user.is_superuser,
         kinds=frozenset(r.kind for r in roles),
@@ -79,8 +86,6 @@ def person_for(user) -> Person:
         unit_ids=frozenset(r.unit_id for r in roles if r.kind == Role.Kind.DEPARTMENT and r.unit_id),
         roles=roles,
     )
-    user._person_cache = person
-    return person
 
 
 def visible_branches(user) -> QuerySet[Branch]:

@@ -1,3 +1,4 @@
+from branches import freshness
 from branches.access import person_for
 from branches.navigation import nav_for
 
@@ -8,6 +9,7 @@ def current_person(request) -> dict:
     unread = 0
     nav = []
     if person.user_id:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+        unread = freshness.cached("unread", lambda: user.notifications.filter(read_at__isnull=True).count(),
+                                  user_ids=[user.pk])
         nav = nav_for(person, request.path)
     return {"person": person, "unread_notifications": unread, "nav_items": nav}

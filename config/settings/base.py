@@ -82,7 +82,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT only pays off for long analytical queries; for page queries it turns a 0.4 s plan the planner
     # overestimates into 4-5 s of compilation (bench/results/FINDINGS.md, secretary home).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dangjian"}}
+# A cache shared by every web process (Redis, CACHE_URL) in production; in one process, memory.
+# Cached pages drop their entry when a record behind them changes (branches/freshness.py); a per-process
+# memory cache cannot tell other processes, so page caching is on only when the cache is shared or
+# there is one process (runserver, tests). When Redis is unreachable the cache misses instead of failing.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dangjian"),
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dangjian"}}
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if CACHE_URL else 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -14,3 +14,7 @@ LANGUAGE_CODE = "zh-hans"
 
 # Tests queue tasks in-process; the tests that exercise a real worker on Redis switch this off.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Pages cache as in production, so every test that writes and reads a page again checks that the write
+# dropped the cached page (branches/freshness.py); conftest empties the cache before each test.
+PAGE_CACHE_SECONDS = 300

@@ -11,10 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from branches import freshness
 from branches.access import person_for
 from branches.periods import validate_year
 from pairing import selectors, services
@@ -43,19 +47,28 @@ def home(request: HttpRequest) -> HttpResponse:
         validate_year(year)
     except (ValueError, ValidationError):
         raise Http404
-    obligations = selectors.branch_obligations(branch=branch, year=year, today=day)
-    recent = list(
-        selectors.activity_list(user=request.user, branch=branch).select_related("kind")[:5]
-    )
     person = person_for(request.user)
+    can_edit = person.can_edit_branch(branch.pk)
+    bq = branch_query(request, branch)
+
+    def body() -> str:
+        recent = selectors.activity_list(user=request.user, branch=branch).select_related("kind")[:5]
+        return render_to_string("pairing/_home_body.html", {
+            "branch": branch,
+            "ob": selectors.branch_obligations(branch=branch, year=year, today=day),
+            "recent": list(recent),
+            "can_edit": can_edit,
+            "bq": bq,
+        })
+
+    # The branch's obligations are the same for everyone who may open its home: cached until one of the
+    # branch's records changes (branches.freshness), for the day, language and what the reader may do.
     return render(request, "pairing/home.html", {
         "branch": branch,
-        "ob": obligations,
-        "recent": recent,
-        "can_edit": person.can_edit_branch(branch.pk),
+        "body": mark_safe(freshness.cached(  # noqa: S308 - HTML this view rendered from its template
+            "home", body, branch_ids=[branch.pk], parts=[year, day.isoformat(), get_language(), can_edit, bq])),
         "branch_choices": selectors.workspace_branches(request.user).order_by("code")[:200]
         if (len(person.branch_ids) > 1 or person.sees_everything or person.is_inspector) else [],
-        "bq": branch_query(request, branch),
     })
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from pairing import services
 from pairing.models import AnnualPlan, InformationExchange, JointMeeting, KeyProject, Problem, ProjectTask
 from tests.factories import MemberFactory
+from tests.workspace.pages import home_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -193,8 +194,7 @@ class TestPartnership:
             "date": today.isoformat(), "kind": world.kind.pk, "title": "3+1+X 主题党日",
             "joint": f"partnership:{world.partnership.pk}", "attendees": [world.away[0].pk], "guest_count": 3})
         assert response.status_code == 302
-        home = client.get(reverse("pairing:home")).context["ob"]
-        assert home["partnerships"][0]["activities"]["done"] == 1
+        assert home_figures(client)["pace"] == [1]
 
 
 def test_pair_list_shows_the_branchs_pairs_with_pace(client, world):

@@ -1,0 +1,222 @@
+"""Versions of what pages show, so a cached page is dropped as soon as a record behind it changes.
+
+Each branch and each user has a version token in the cache; so does the whole organisation. A write to a
+record bumps the versions of the branches it concerns (`BRANCHES_OF` maps each model to them); a write to
+a record every page may show (a branch's name, the year's deadline, an activity kind) bumps the version of
+the organisation. Cached entries are keyed by the versions they were computed from (`versioned_key`), so
+a bump makes the next request compute afresh; nothing has to find and delete old entries, which simply
+expire.
+
+Tokens are bumped when the record is written and again when its transaction commits: a page computed by
+another request between the two (from data not yet committed) cannot outlive the commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+ORGANISATION = "fresh:org"
+
+
+def _branch_key(branch_id: int) -> str:
+    return f"fresh:branch:{branch_id}"
+
+
+def _user_key(user_id: int) -> str:
+    return f"fresh:user:{user_id}"
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def _bump(keys: list[str]) -> None:
+    if keys:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
+def _bump_now_and_on_commit(keys: list[str]) -> None:
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
+
+
+def touch_branches(branch_ids: Iterable[int | None]) -> None:
+    _bump_now_and_on_commit(sorted({_branch_key(pk) for pk in branch_ids if pk}))
+
+
+def touch_users(user_ids: Iterable[int | None]) -> None:
+    _bump_now_and_on_commit(sorted({_user_key(pk) for pk in user_ids if pk}))
+
+
+def touch_organisation() -> None:
+    _bump_now_and_on_commit([ORGANISATION])
+
+
+def versions(keys: list[str]) -> tuple[str, ...]:
+    """The current token of each key; a key never bumped (or evicted) gets a new token, so it never
+    matches an entry computed under an older one."""
+    found = cache.get_many(keys)
+    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
+    if missing:
+        for key, token in missing.items():
+            cache.add(key, token, timeout=None)  # another process may have set it meanwhile: read it back
+        found.update(cache.get_many(list(missing)))
+    return tuple(found.get(key, "") for key in keys)
+
+
+def versioned_key(name: str, *, branch_ids: Iterable[int] = (), user_ids: Iterable[int] = (),
+                  parts: Iterable[object] = ()) -> str:
+    keys = [ORGANISATION, *(_branch_key(pk) for pk in branch_ids), *(_user_key(pk) for pk in user_ids)]
+    tokens = versions(keys)
+    return ":".join([name, *map(str, parts), *tokens])
+
+
+def cached(name: str, compute: Callable[[], object], *, branch_ids: Iterable[int] = (),
+           user_ids: Iterable[int] = (), parts: Iterable[object] = ()):
+    """compute(), or what it returned for the same versions and parts within PAGE_CACHE_SECONDS."""
+    if not enabled():
+        return compute()
+    key = versioned_key(name, branch_ids=branch_ids, user_ids=user_ids, parts=parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+# ---- which branches a record concerns ---------------------------------------------------------------
+
+def _pair_branch_ids(pair_id: int | None) -> set[int]:
+    from pairing.models import Pair, PairGrassroots
+
+    if not pair_id:
+        return set()
+    ids = set(PairGrassroots.objects.filter(pair_id=pair_id).values_list("branch_id", flat=True))
+    ids.update(Pair.objects.filter(pk=pair_id).values_list("lead_branch_id", flat=True))
+    return ids
+
+
+def _partnership_branch_ids(partnership_id: int | None) -> set[int]:
+    from pairing.models import Partnership
+
+    if not partnership_id:
+        return set()
+    return set(Partnership.objects.filter(pk=partnership_id).values_list("branch_id", flat=True))
+
+
+def _joint_branch_ids(record) -> set[int]:
+    return _pair_branch_ids(getattr(record, "pair_id", None)) | _partnership_branch_ids(
+        getattr(record, "partnership_id", None))
+
+
+def _activity_branch_ids(activity) -> set[int]:
+    from pairing.models import Activity
+
+    ids = {activity.owner_branch_id} | _joint_branch_ids(activity)
+    if activity.pk:
+        ids.update(Activity.branches.through.objects.filter(activity_id=activity.pk)
+                   .values_list("branch_id", flat=True))
+    return ids
+
+
+def _unit_branch_ids(unit_id: int | None) -> set[int]:
+    from branches.models import Branch
+
+    return set(Branch.objects.filter(unit_id=unit_id).values_list("pk", flat=True)) if unit_id else set()
+
+
+def _project_task_branch_ids(task) -> set[int]:
+    from pairing.models import KeyProject
+
+    return _pair_branch_ids(KeyProject.objects.filter(pk=task.project_id).values_list("pair_id", flat=True).first())
+
+
+def _key_work_task_branch_ids(task) -> set[int]:
+    from branches.models import KeyWorkPlan
+
+    return _unit_branch_ids(KeyWorkPlan.objects.filter(pk=task.plan_id).values_list("unit_id", flat=True).first())
+
+
+def _monthly_target_branch_ids(target) -> set[int]:
+    from branches.models import KeyWorkTask
+
+    return _unit_branch_ids(
+        KeyWorkTask.objects.filter(pk=target.task_id).values_list("plan__unit_id", flat=True).first())
+
+
+def _branches_of() -> dict[str, Callable[[models.Model], set[int]]]:
+    return {
+        "pairing.activity": _activity_branch_ids,
+        "pairing.pair": lambda pair: _pair_branch_ids(pair.pk) | {pair.lead_branch_id},
+        "pairing.pairgrassroots": lambda link: _pair_branch_ids(link.pair_id) | {link.branch_id},
+        "pairing.partnership": lambda partnership: {partnership.branch_id},
+        "pairing.annualplan": _joint_branch_ids,
+        "pairing.jointmeeting": _joint_branch_ids,
+        "pairing.keyproject": _joint_branch_ids,
+        "pairing.problem": _joint_branch_ids,
+        "pairing.projecttask": _project_task_branch_ids,
+        "pairing.informationexchange": lambda exchange: _partnership_branch_ids(exchange.partnership_id),
+        "supervision.rectification": lambda rectification: {rectification.branch_id},
+        "branches.keyworkplan": lambda plan: _unit_branch_ids(plan.unit_id),
+        "branches.keyworktask": _key_work_task_branch_ids,
+        "branches.monthlytarget": _monthly_target_branch_ids,
+    }
+
+
+# Records any page may show by name or that change every branch's obligations.
+ORGANISATION_WIDE = {
+    "branches.branch", "branches.unit", "branches.yearsettings", "branches.externalorganization",
+    "branches.member", "pairing.activitykind",
+}
+
+
+def _on_write(sender, instance, **kwargs) -> None:
+    label = sender._meta.label_lower
+    if label in ORGANISATION_WIDE:
+        touch_organisation()
+        return
+    branches_of = _BRANCHES_OF.get(label)
+    if branches_of is not None:
+        touch_branches(branches_of(instance))
+
+
+def _on_activity_branches(sender, instance, action, pk_set, reverse, **kwargs) -> None:
+    if action not in {"post_add", "post_remove", "pre_clear", "post_clear"}:
+        return
+    if reverse:  # a branch's list of activities changed
+        touch_branches({instance.pk})
+    else:
+        touch_branches(_activity_branch_ids(instance) | set(pk_set or ()))
+
+
+def _on_person(sender, instance, **kwargs) -> None:
+    touch_users([getattr(instance, "user_id", None) or instance.pk])
+
+
+_BRANCHES_OF: dict[str, Callable[[models.Model], set[int]]] = {}
+
+
+def connect() -> None:
+    """Called once from BranchesConfig.ready()."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    from branches.models import Notification, Role
+    from pairing.models import Activity
+
+    _BRANCHES_OF.update(_branches_of())
+    for label in [*_BRANCHES_OF, *ORGANISATION_WIDE]:
+        model = apps.get_model(label)
+        uid = f"freshness:{label}"
+        post_save.connect(_on_write, sender=model, dispatch_uid=uid + ":save")
+        pre_delete.connect(_on_write, sender=model, dispatch_uid=uid + ":delete")
+    m2m_changed.connect(_on_activity_branches, sender=Activity.branches.through, dispatch_uid="freshness:ab")
+    for model in (Role, Notification, get_user_model()):
+        post_save.connect(_on_person, sender=model, dispatch_uid=f"freshness:{model._meta.label_lower}:save")
+        post_delete.connect(_on_person, sender=model, dispatch_uid=f"freshness:{model._meta.label_lower}:del")
