@@ -54,6 +54,12 @@ class Person:
                  Role.Kind.INSPECTOR, Role.Kind.VIEWER]
         return min(self.roles, key=lambda r: order.index(r.kind), default=None)
 
+    @property
+    def own_branches(self) -> list[Branch]:
+        """The branches the person is secretary or committee member of, by code (loaded with the roles)."""
+        return sorted({r.branch_id: r.branch for r in self.roles
+                       if r.kind in Role.BRANCH_SCOPED and r.branch_id}.values(), key=lambda b: b.code)
+
     def can_edit_branch(self, branch_id: int | None) -> bool:
         return self.is_org_admin or (branch_id is not None and branch_id in self.branch_ids)
 
@@ -77,7 +83,7 @@ def person_for(user) -> Person:
 
 
 def _person(user) -> Person:
-    roles = tuple(Role.objects.filter(user_id=user.pk).select_related("branch", "unit", "member"))
+    roles = tuple(Role.objects.filter(user_id=user.pk).select_related("branch__unit", "unit", "member"))
     return Person(
         user_id=user.pk,
         is_superuser=user.is_superuser,

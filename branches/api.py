@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -96,7 +97,7 @@ class BranchSerializer(serializers.ModelSerializer):
 
 
 class BranchFilter(filters.FilterSet):
-    search = filters.CharFilter(method="filter_search", label="名称或编码")
+    search = filters.CharFilter(method="filter_search", label=gettext_lazy("名称或编码"))
 
     class Meta:
         model = Branch
@@ -150,7 +151,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberFilter(filters.FilterSet):
-    search = filters.CharFilter(method="filter_search", label="姓名或员工编号")
+    search = filters.CharFilter(method="filter_search", label=gettext_lazy("姓名或员工编号"))
 
     class Meta:
         model = Member

@@ -3,9 +3,8 @@
 Each branch and each user has a version token in the cache; so does the whole organisation. A write to a
 record bumps the versions of the branches it concerns (`BRANCHES_OF` maps each model to them); a write to
 a record every page may show (a branch's name, the year's deadline, an activity kind) bumps the version of
-the organisation. Cached entries are keyed by the versions they were computed from (`versioned_key`), so
-a bump makes the next request compute afresh; nothing has to find and delete old entries, which simply
-expire.
+the organisation. A cached entry keeps the versions it was computed under (`cached`), so a bump makes the
+next request compute afresh; nothing has to find and delete old entries, which simply expire.
 
 Tokens are bumped when the record is written and again when its transaction commits: a page computed by
 another request between the two (from data not yet committed) cannot outlive the commit.
@@ -58,35 +57,35 @@ def touch_organisation() -> None:
     _bump_now_and_on_commit([ORGANISATION])
 
 
-def versions(keys: list[str]) -> tuple[str, ...]:
-    """The current token of each key; a key never bumped (or evicted) gets a new token, so it never
-    matches an entry computed under an older one."""
-    found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-    if missing:
-        for key, token in missing.items():
-            cache.add(key, token, timeout=None)  # another process may have set it meanwhile: read it back
-        found.update(cache.get_many(list(missing)))
-    return tuple(found.get(key, "") for key in keys)
-
-
-def versioned_key(name: str, *, branch_ids: Iterable[int] = (), user_ids: Iterable[int] = (),
-                  parts: Iterable[object] = ()) -> str:
-    keys = [ORGANISATION, *(_branch_key(pk) for pk in branch_ids), *(_user_key(pk) for pk in user_ids)]
-    tokens = versions(keys)
-    return ":".join([name, *map(str, parts), *tokens])
+def _version_keys(branch_ids: Iterable[int], user_ids: Iterable[int]) -> list[str]:
+    return [ORGANISATION, *(_branch_key(pk) for pk in branch_ids), *(_user_key(pk) for pk in user_ids)]
 
 
 def cached(name: str, compute: Callable[[], object], *, branch_ids: Iterable[int] = (),
            user_ids: Iterable[int] = (), parts: Iterable[object] = ()):
-    """compute(), or what it returned for the same versions and parts within PAGE_CACHE_SECONDS."""
+    """compute(), or what it returned for the same parts within PAGE_CACHE_SECONDS if none of the
+    versions it depends on (the organisation's, the branches' and the users') moved since.
+
+    One round trip to the cache when the entry is fresh: the entry and the version tokens are read
+    together, and the entry keeps the tokens it was computed under."""
     if not enabled():
         return compute()
-    key = versioned_key(name, branch_ids=branch_ids, user_ids=user_ids, parts=parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    branch_ids, user_ids = list(branch_ids), list(user_ids)
+    version_keys = _version_keys(branch_ids, user_ids)
+    entry_key = ":".join(["page", name, "b", *map(str, branch_ids), "u", *map(str, user_ids), *map(str, parts)])
+    found = cache.get_many([entry_key, *version_keys])
+    missing = [key for key in version_keys if key not in found]
+    if missing:
+        # Never bumped or evicted: a new token, so it cannot match an entry computed under an older one.
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))  # another process may have added its token first
+    tokens = tuple(found.get(key) for key in version_keys)
+    entry = found.get(entry_key)
+    if entry is not None and entry[0] == tokens:
+        return entry[1]
+    value = compute()
+    cache.set(entry_key, (tokens, value), settings.PAGE_CACHE_SECONDS)
     return value
 
 

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import freshness
 from branches.models import (
     AssessmentContent,
     Branch,
@@ -323,15 +324,49 @@ def save_key_work_task(*, task: KeyWorkTask | None = None, plan: KeyWorkPlan, nu
     return _full_clean_and_save(task)
 
 
+def target_month_start(*, year: int | None, month: int | None) -> date | None:
+    """The first day of a monthly target's month: the day that decides whether a published quarter locks it
+    (the quarter's share of targets on schedule is scored from these records)."""
+    if not year or isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+        return None
+    return date(year, month, 1)
+
+
+def _ensure_target_open(*, year: int | None, month: int | None) -> None:
+    """Refuse a monthly target of a published quarter with the workspace's message, keyed by `month` as the
+    workspace keys its records by `date` (the rule itself lives in scoring.locks)."""
+    from pairing.services import ensure_open
+
+    ensure_open(target_month_start(year=year, month=month), "month")
+
+
+def _ensure_stored_target_open(target: MonthlyTarget) -> None:
+    """A stored target of a published quarter keeps what the ranking counted: no change of text, month or status."""
+    if not target.pk:
+        return
+    stored = MonthlyTarget.objects.filter(pk=target.pk).values("task__plan__year", "month").first()
+    if stored is not None:
+        _ensure_target_open(year=stored["task__plan__year"], month=stored["month"])
+
+
+@transaction.atomic
 def save_monthly_target(*, target: MonthlyTarget | None = None, task: KeyWorkTask, month: int, text: str,
                         user=None) -> MonthlyTarget:
+    """Add (or change) a task's target of a month; refused when the old or the new month lies in a quarter
+    whose ranking is published."""
+    if target is not None:
+        _ensure_stored_target_open(target)
+    _ensure_target_open(year=task.plan.year, month=month)
     target = target or MonthlyTarget()
     target.task, target.month, target.target, target.updated_by = task, month, (text or "").strip(), user
     return _full_clean_and_save(target)
 
 
+@transaction.atomic
 def update_target_status(*, target: MonthlyTarget, status: str, note: str = "", user=None) -> MonthlyTarget:
-    """Mark a month's target done, behind or overdue (a note is required for behind and overdue)."""
+    """Mark a month's target done, behind or overdue (a note is required for behind and overdue); refused
+    once the month's quarter is published."""
+    _ensure_stored_target_open(target)
     if status not in MonthlyTarget.Status.values:
         raise ValidationError({"status": _("请选择有效的状态。")})
     target.status, target.note, target.updated_by = status, (note or "").strip(), user
@@ -405,6 +440,7 @@ def notify(*, items, today: date) -> ReminderResult:
     )
     new = [n for pair, n in wanted.items() if pair not in existing]
     Notification.objects.bulk_create(new, ignore_conflicts=True)
+    freshness.touch_users({n.user_id for n in new})  # bulk_create sends no signals: the unread counts
     result.created = len(new)
     result.users = len({n.user_id for n in new})
     if new and getattr(settings, "EMAIL_HOST", ""):
@@ -460,4 +496,6 @@ def mark_notification_read(*, notification: Notification) -> Notification:
 
 
 def mark_all_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    freshness.touch_users([user.pk])  # update() sends no signals
+    return marked

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -87,8 +88,8 @@ def with_pace(qs, *, owner_field: str, today=None):
 class BehindFilterMixin(filters.FilterSet):
     behind = filters.BooleanFilter(
         method="filter_behind",
-        label="本年度进度滞后",
-        help_text="true: 本年度共建活动少于本季度末应完成数的；false: 本年度进度正常的",
+        label=gettext_lazy("本年度进度滞后"),
+        help_text=gettext_lazy("true: 本年度共建活动少于本季度末应完成数的；false: 本年度进度正常的"),
     )
 
     def filter_behind(self, qs, name, value):
@@ -270,7 +271,8 @@ class AnnualPlanWriteSerializer(serializers.Serializer):
 class AnnualPlanFilter(filters.FilterSet):
     branch = BranchIdFilter(field_names=("pair__lead_branch", "pair__grassroots_links__branch",
                                          "partnership__branch"))
-    filed = filters.BooleanFilter(field_name="filed_on", lookup_expr="isnull", exclude=True, label="已备案")
+    filed = filters.BooleanFilter(field_name="filed_on", lookup_expr="isnull", exclude=True,
+                                  label=gettext_lazy("已备案"))
 
     class Meta:
         model = AnnualPlan
@@ -733,7 +735,7 @@ class ActivityFilter(filters.FilterSet):
     date = filters.DateFromToRangeFilter()
     branch = BranchIdFilter(field_names=("owner_branch", "branches"))
     category = filters.ChoiceFilter(field_name="kind__category", choices=ActivityKind.Category.choices)
-    joint = filters.BooleanFilter(method="filter_joint", label="计入共建活动")
+    joint = filters.BooleanFilter(method="filter_joint", label=gettext_lazy("计入共建活动"))
 
     class Meta:
         model = Activity

@@ -70,12 +70,25 @@ class BootstrapMixin:
             self.add_error(None, exc.messages)
 
 
+class JointSelect(forms.Select):
+    """The 所属共建 choices; a pair's option lists its partner branches (`data-branches`), so that the
+    page ticks them when the pair is chosen."""
+
+    option_branches: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if str(value) in self.option_branches:
+            option["attrs"]["data-branches"] = self.option_branches[str(value)]
+        return option
+
+
 class ActivityForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("日期"), widget=DATE_WIDGET)
     kind = forms.ModelChoiceField(label=_("活动类型"), queryset=ActivityKind.objects.none(),
                                   empty_label=_("请选择…"))
     title = forms.CharField(label=_("标题"), max_length=200)
-    joint = forms.ChoiceField(label=_("所属共建"), required=False)
+    joint = forms.ChoiceField(label=_("所属共建"), required=False, widget=JointSelect)
     branches = forms.ModelMultipleChoiceField(label=_("结对支部参加"), queryset=Branch.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     attendees = forms.ModelMultipleChoiceField(label=_("参加党员"), queryset=Member.objects.none(), required=False,
@@ -101,6 +114,8 @@ class ActivityForm(BootstrapMixin, forms.Form):
         choices += [(f"partnership:{p.pk}", _("%(year)s 党建共建：%(name)s") % {"year": p.year, "name": p.external_org})
                     for p in partnerships]
         self.fields["joint"].choices = choices
+        self.fields["joint"].widget.option_branches = {
+            f"pair:{p.pk}": " ".join(str(b.pk) for b in p.branches if b.pk != branch.pk) for p in pairs}
         self._owners = {f"pair:{p.pk}": p for p in pairs} | {f"partnership:{p.pk}": p for p in partnerships}
         if not partners:
             del self.fields["branches"]
@@ -116,6 +131,13 @@ class ActivityForm(BootstrapMixin, forms.Form):
         data["guest_count"] = data.get("guest_count") or 0
         data.pop("files", None)
         return data
+
+    @property
+    def files_to_choose_again(self) -> int:
+        """How many files came with a refused form: browsers cannot keep them, they must be chosen again."""
+        if not self.is_bound or not self.errors:
+            return 0
+        return len([f for f in self.files.getlist("files") if f])
 
     def roster_groups(self) -> list[dict]:
         """The roster as checkboxes grouped by branch, with what was ticked kept on a rejected form."""

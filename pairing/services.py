@@ -292,10 +292,15 @@ def _apply_activity(activity: Activity, *, user, branch: Branch, data: dict,
         _add(errors, "branches", _("只能选择本支部和 %(year)s 年结对的支部；“%(names)s”不在其中。")
              % {"year": year, "names": "、".join(stray)})
     if pair is not None:
-        if branch.pk not in pair_branch_ids(pair):
+        pair_ids = pair_branch_ids(pair)
+        if branch.pk not in pair_ids:
             _add(errors, "pair", _("本支部不在所选的共建对子中。"))
-        elif len(set(chosen) & pair_branch_ids(pair)) < 2:
-            _add(errors, "branches", _("共建活动须有结对支部共同参加，请勾选结对支部。"))
+        else:
+            if len(set(chosen) & pair_ids) < 2:
+                # Choosing the pair says who took part: when no partner branch was ticked, all of them join.
+                chosen.update({b.pk: b for b in Branch.objects.filter(pk__in=pair_ids - set(chosen))})
+            if len(set(chosen) & pair_ids) < 2:
+                _add(errors, "branches", _("共建活动须有结对支部共同参加，请勾选结对支部。"))
     elif partnership is None and branch_pair is not None and len(set(chosen) & allowed_ids) > 1:
         # Partner branches took part: this is the pair's joint activity.
         pair = branch_pair
@@ -346,7 +351,7 @@ def _apply_activity(activity: Activity, *, user, branch: Branch, data: dict,
 def log_activity(*, user, branch: Branch, data: dict, files: Iterable[UploadedFile] | None = None) -> Activity:
     """Log an activity of `branch`. `data`: date, kind, title, branches, pair?, partnership?, attendees,
     guest_count, location, summary. The own branch always takes part; partner branches make it the
-    pair's joint activity."""
+    pair's joint activity, and choosing the pair with none of its partner branches ticked adds them."""
     _ensure_branch(user, branch)
     activity = Activity(owner_branch=branch, created_by=user if getattr(user, "pk", None) else None)
     return _apply_activity(activity, user=user, branch=branch, data=data, files=files, existing_files=0)

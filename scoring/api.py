@@ -9,6 +9,7 @@ discard a draft) are the organisation department's, through `scoring.services`.
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -258,7 +259,8 @@ class RankingEntryFilter(filters.FilterSet):
     quarter = QuarterFilter(year_field="snapshot__year", number_field="snapshot__number")
     year = filters.NumberFilter(field_name="snapshot__year")
     status = filters.ChoiceFilter(field_name="snapshot__status", choices=RankingSnapshot.Status.choices)
-    kind = filters.ChoiceFilter(field_name="branch__kind", choices=Branch.Kind.choices, label="支部类型")
+    kind = filters.ChoiceFilter(field_name="branch__kind", choices=Branch.Kind.choices,
+                              label=gettext_lazy("支部类型"))
 
     class Meta:
         model = SnapshotEntry

@@ -2,6 +2,9 @@
 
 Text cells are always written as text, so a branch or reason starting with "=", "+", "-" or "@" never
 becomes a formula (in CSV such cells get a leading apostrophe, as spreadsheet programs expect).
+
+Sheet names, headers and file names are in the exporter's `language`, chosen when it is made: the page's
+language for a download, Chinese (the site's default) for the export_scores command. Data stays as stored.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import xlsxwriter
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from scoring.models import RankingSnapshot
@@ -43,11 +47,19 @@ class Exporter:
 
     min_width, max_width = 6, 48
     width_rows = 200  # rows measured for column widths (every character's East-Asian width is costly)
+    language: str | None = None  # of sheet names and headers; None: the site's default (Chinese)
+
+    def _language(self):
+        return translation.override(self.language or settings.LANGUAGE_CODE)
 
     def sheets(self) -> Iterator[Sheet]:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def write_xlsx(self, out) -> None:
+        with self._language():
+            self._write_xlsx(out)
+
+    def _write_xlsx(self, out) -> None:
         workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
                                              "strings_to_urls": False, "strings_to_numbers": False})
         header_fmt = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True,
@@ -90,6 +102,10 @@ class Exporter:
 
     def write_csv(self, out) -> None:
         """All sheets in one CSV, the sheet name as the first column; UTF-8 with a BOM for Excel."""
+        with self._language():
+            self._write_csv(out)
+
+    def _write_csv(self, out) -> None:
         text = io.StringIO()
         writer = csv.writer(text)
         first = True
@@ -129,8 +145,9 @@ class Exporter:
 class QuarterScoresExporter(Exporter):
     """A quarter's ranking snapshot: a sheet per ranking group with item columns, totals and ranks."""
 
-    def __init__(self, snapshot: RankingSnapshot):
+    def __init__(self, snapshot: RankingSnapshot, *, language: str | None = None):
         self.snapshot = snapshot
+        self.language = language
         self._tables = None
 
     @property
@@ -141,13 +158,18 @@ class QuarterScoresExporter(Exporter):
 
     def filename(self, ext: str) -> str:
         s = self.snapshot
-        return f"党建提质杯_{s.quarter}_v{s.version}_{s.get_status_display()}.{ext}"
+        with self._language():
+            name = _("党建提质杯_%(quarter)s_v%(version)s_%(status)s") % {
+                "quarter": s.quarter, "version": s.version, "status": s.get_status_display()}
+        return f"{name}.{ext}"
 
     def sheets(self) -> Iterator[Sheet]:
         for table in self.tables:
             columns = table["columns"]
             headers = [_("名次"), _("支部编码"), _("党支部")]
-            headers += [f"{c['code']} {c['name']}（{'+' if c['is_bonus'] else ''}{c['max']}分）" for c in columns]
+            item_header = _("%(code)s %(name)s（%(sign)s%(max)s分）")
+            headers += [item_header % {"code": c["code"], "name": c["name"], "sign": "+" if c["is_bonus"] else "",
+                                       "max": c["max"]} for c in columns]
             headers += [_("基础得分"), _("加分"), _("总分"), _("一票否决"), _("否决理由")]
             codes = [c["code"] for c in columns]
             rows = []

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -99,7 +100,7 @@ def compile_view(request: HttpRequest) -> HttpResponse:
     job = services.request_compile(quarter=quarter, user=request.user, publish=False)
     job.refresh_from_db()
     if request.htmx:
-        return render(request, "scoring/_job.html", {"job": job, "quarter": quarter})
+        return _job_box(request, job)
     if job.state == CompileJob.State.FAILED:
         messages.error(request, job.error)
     else:
@@ -107,10 +108,27 @@ def compile_view(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('scoring:rankings')}?quarter={quarter}")
 
 
+def _job_url(job: CompileJob) -> str:
+    """The rankings page showing what the job produced (the newest version when it made none)."""
+    url = f"{reverse('scoring:rankings')}?quarter={job.quarter}"
+    return f"{url}&snapshot={job.snapshot_id}" if job.snapshot_id else url
+
+
+def _job_box(request: HttpRequest, job: CompileJob) -> HttpResponse:
+    """The polled progress box. Once the job is done, htmx loads the rankings page showing the new
+    version (`HX-Redirect`: the page's list of versions and its table change, not only the box); the
+    box itself keeps a link to it."""
+    response = render(request, "scoring/_job.html", {"job": job, "quarter": job.quarter})
+    if request.htmx and job.state == CompileJob.State.DONE:
+        messages.success(request, _("%(quarter)s 的排名已计算完成。") % {"quarter": job.quarter})
+        response["HX-Redirect"] = _job_url(job)
+    return response
+
+
 @org_admin_required
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(CompileJob, pk=pk)
-    return render(request, "scoring/_job.html", {"job": job, "quarter": job.quarter})
+    return _job_box(request, job)
 
 
 @require_POST
@@ -159,7 +177,8 @@ def branch_score(request: HttpRequest, pk: int, branch_id: int) -> HttpResponse:
     admin_links = person.is_org_admin and request.user.is_staff
     sections: dict[str, list] = {}
     for score in entry.item_scores.all():
-        score.links = [{"label": ref.get("label", ""), "url": evidence_url(ref, admin_allowed=admin_links)}
+        score.links = [{"label": ref.get("label", ""),
+                        "url": evidence_url(ref, admin_allowed=admin_links, person=person)}
                        for ref in score.evidence or []]
         sections.setdefault(score.section_name, []).append(score)
     group_size = snapshot.entries.filter(group_name=entry.group_name).count()
@@ -176,7 +195,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     snapshot = _readable_snapshot(request, pk)
     if not _sees_all(person):
         raise Http404
-    exporter = QuarterScoresExporter(snapshot)
+    exporter = QuarterScoresExporter(snapshot, language=get_language())
     buffer = io.BytesIO()
     if fmt == "xlsx":
         exporter.write_xlsx(buffer)

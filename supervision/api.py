@@ -6,6 +6,7 @@ branches, a secretary their own branch's rectifications); writes go through `sup
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -267,7 +268,7 @@ class RectificationFilter(filters.FilterSet):
     deadline = filters.DateFromToRangeFilter()
     quarter = QuarterFilter(date_field="deadline")
     year = filters.NumberFilter(field_name="deadline", lookup_expr="year")
-    overdue = filters.BooleanFilter(method="filter_overdue", label="逾期未整改")
+    overdue = filters.BooleanFilter(method="filter_overdue", label=gettext_lazy("逾期未整改"))
 
     class Meta:
         model = Rectification

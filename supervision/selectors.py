@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from branches.access import person_for
 from branches.models import Branch
+from branches.periods import Quarter
 from supervision.models import (
     Finding,
     FindingEvidence,
@@ -104,6 +105,13 @@ def get_visit_for(user, pk: int) -> Visit:
     if found is None:
         raise Http404
     return found
+
+
+def visit_lock(*, visit: Visit) -> str:
+    """Why a visit and its findings are read-only (its quarter's ranking is published), or "" while open."""
+    from pairing.services import lock_message, record_is_locked
+
+    return lock_message(Quarter.of(visit.date)) if record_is_locked(visit.date) else ""
 
 
 def rounds_for(user) -> QuerySet[SupervisionRound]:
@@ -210,25 +218,46 @@ def get_case(pk: int) -> Finding:
 # Dashboard
 
 
-def supervision_summary(*, year: int, today: date | None = None) -> dict:
-    """Rounds, visits done, findings by kind and rectifications open/overdue/closed of a year.
+def can_see_summary(user) -> bool:
+    """The supervision summary: the whole company for those who see everything (organisation department,
+    company leaders), their own groups' work for inspectors; not for branches or departments."""
+    person = person_for(user)
+    return person.sees_everything or person.is_inspector
 
-    {"year", "rounds": {"total", "planned", "in_progress", "closed"}, "visits": int, "branches_visited": int,
-     "findings": {"shortcoming", "strength", "typical_experience", "total"},
+
+def supervision_summary_for(user, *, year: int, today: date | None = None) -> dict:
+    """The summary a person may see (see `can_see_summary`); 404 for anyone else."""
+    person = person_for(user)
+    if person.sees_everything:
+        return supervision_summary(year=year, today=today)
+    if person.is_inspector:
+        return supervision_summary(year=year, today=today, group_ids=list(groups_of(user).values_list("pk", flat=True)))
+    raise Http404
+
+
+def supervision_summary(*, year: int, today: date | None = None, group_ids: list[int] | None = None) -> dict:
+    """Rounds, visits done, findings by kind and rectifications open/overdue/closed of a year; with
+    `group_ids`, only those groups' rounds, visits, findings and rectifications (an inspector's summary).
+
+    {"year", "scoped": bool, "rounds": {"total", "planned", "in_progress", "closed"}, "visits": int,
+     "branches_visited": int, "findings": {"shortcoming", "strength", "typical_experience", "total"},
      "findings_by_kind": [{"kind", "label", "count"}],
      "rectifications": {"total", "open", "overdue", "closed"}}
     """
     today = today or timezone.localdate()
-    rounds = dict(
-        SupervisionRound.objects.filter(year=year).values("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+    rounds_qs = SupervisionRound.objects.filter(year=year)
     visits = Visit.objects.filter(group__round__year=year)
+    findings = Finding.objects.filter(visit__group__round__year=year)
+    rectifications = Rectification.objects.filter(finding__visit__group__round__year=year)
+    if group_ids is not None:
+        rounds_qs = rounds_qs.filter(pk__in=SupervisionGroup.objects.filter(pk__in=group_ids).values("round_id"))
+        visits = visits.filter(group_id__in=group_ids)
+        findings = findings.filter(visit__group_id__in=group_ids)
+        rectifications = rectifications.filter(finding__visit__group_id__in=group_ids)
+    rounds = dict(rounds_qs.values("status").annotate(n=Count("id")).values_list("status", "n"))
     visit_stats = visits.aggregate(n=Count("id"), branches=Count("branch", distinct=True))
-    by_kind = dict(
-        Finding.objects.filter(visit__group__round__year=year).values("kind").annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
-    rect = Rectification.objects.filter(finding__visit__group__round__year=year).aggregate(
+    by_kind = dict(findings.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    rect = rectifications.aggregate(
         total=Count("id"),
         closed=Count("id", filter=Q(state=State.CLOSED)),
         open=Count("id", filter=~Q(state=State.CLOSED)),
@@ -236,6 +265,7 @@ def supervision_summary(*, year: int, today: date | None = None) -> dict:
     )
     return {
         "year": year,
+        "scoped": group_ids is not None,
         "rounds": {
             "total": sum(rounds.values()),
             **{status: rounds.get(status, 0) for status in SupervisionRound.Status.values},

@@ -242,6 +242,23 @@ def draw_sample(*, round: SupervisionRound, per_kind: dict[str, int | float], se
 
 
 # ---------------------------------------------------------------------------------------------
+# Published quarters
+#
+# Visits and their findings are scored records of the quarter of the visit's date (rubric items of the
+# "常态化督导" mode count them), so once that quarter's ranking is published they are read-only, like the
+# workspace's records; the rule and its message are the workspace's (pairing.services over scoring.locks).
+# Rectifications are not: they are followed up across quarters, and the ranking keeps the ids of the
+# overdue ones it counted, so their transitions and deadlines stay open.
+
+
+def ensure_visit_day_open(*, day: date | None, field: str = "date") -> None:
+    """Raise ValidationError({field: message}) when `day` lies in a quarter whose ranking is published."""
+    from pairing.services import ensure_open
+
+    ensure_open(day, field)
+
+
+# ---------------------------------------------------------------------------------------------
 # Visits and findings
 
 
@@ -274,6 +291,7 @@ def add_finding(*, visit: Visit, kind: str, title: str, text: str = "", mode: st
     if not can_record_visit(by, visit.group):
         raise PermissionDenied(_("只有本督导组成员可以记录督导发现。"))
     _ensure_round_open(visit.group.round)
+    ensure_visit_day_open(day=visit.date, field="visit")
     title = (title or "").strip()
     errors = {}
     if kind not in Finding.Kind.values:
@@ -318,6 +336,11 @@ def record_visit(*, group: SupervisionGroup, branch: Branch, date: date, form: s
         errors["date"] = _("督导日期不能晚于今天。")
     elif date.year != group.round.year:
         errors["date"] = _("督导日期须在 %(year)s 年度内。") % {"year": group.round.year}
+    else:
+        try:
+            ensure_visit_day_open(day=date)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if form not in Visit.Form.values:
         errors["form"] = _("请选择督导形式。")
     if errors:

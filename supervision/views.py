@@ -76,8 +76,8 @@ def home(request: HttpRequest) -> HttpResponse:
     person = person_for(request.user)
     year = _year(request)
     ctx: dict = {"year": year, "person": person, "today": timezone.localdate()}
-    if person.is_org_admin or person.is_viewer:
-        ctx["summary"] = selectors.supervision_summary(year=year)
+    if selectors.can_see_summary(request.user):
+        ctx["summary"] = selectors.supervision_summary_for(request.user, year=year)
     if person.is_org_admin or person.is_inspector:
         ctx["rounds"] = list(selectors.rounds_for(request.user))
     if person.is_org_admin:
@@ -103,12 +103,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def summary(request: HttpRequest) -> HttpResponse:
-    person = person_for(request.user)
-    if not (person.is_org_admin or person.is_viewer):
-        raise Http404
+    """The year's summary: the whole company, or an inspector's own groups (404 for everyone else)."""
     year = _year(request)
     return render(request, "supervision/summary.html",
-                  {"summary": selectors.supervision_summary(year=year), "year": year})
+                  {"summary": selectors.supervision_summary_for(request.user, year=year), "year": year})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,7 +283,8 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.get_visit_for(request.user, pk)
     findings = list(visit.findings.prefetch_related("evidence").select_related("rectification"))
-    return render(request, "supervision/visit_detail.html", {"visit": visit, "findings": findings})
+    return render(request, "supervision/visit_detail.html", {"visit": visit, "findings": findings,
+                                                             "lock_message": selectors.visit_lock(visit=visit)})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -44,22 +44,36 @@ def _month_param(request, year: int) -> int:
     return today.month if year == today.year else 12
 
 
+def _month_lock(year: int, month: int) -> str:
+    """The lock notice of a month whose quarter's ranking is published (empty while it is open)."""
+    from pairing.services import lock_message, record_is_locked
+
+    day = services.target_month_start(year=year, month=month)
+    return lock_message(Quarter.of(day)) if record_is_locked(day) else ""
+
+
 @department_required
 def department_home(request):
     person = person_for(request.user)
-    units = list(selectors.department_units_for(person))
-    year = year_param(request)
-    month = _month_param(request, year)
     unit_id = request.GET.get("unit")
     if unit_id:
         if not str(unit_id).isdigit():
             raise Http404
         unit = _unit_or_404(request, unit_id)
     else:
-        unit = units[0] if units else None
+        unit = None
+    year = year_param(request)
+    return render(request, "branches/department/home.html",
+                  _home_context(request, person=person, unit=unit, year=year, month=_month_param(request, year)))
+
+
+def _home_context(request, *, person, unit: Unit | None, year: int, month: int) -> dict:
+    units = list(selectors.department_units_for(person))
+    unit = unit or (units[0] if units else None)
     context = {"units": units, "unit": unit, "year": year, "month": month, "months": range(1, 13),
                "years": range(timezone.localdate().year - 2, timezone.localdate().year + 2),
-               "can_edit_assessment": person.is_org_admin, "status_choices": MonthlyTarget.Status.choices}
+               "can_edit_assessment": person.is_org_admin, "status_choices": MonthlyTarget.Status.choices,
+               "month_lock": _month_lock(year, month)}
     if unit is not None:
         quarter = Quarter(year, (month - 1) // 3 + 1)
         context.update(selectors.department_overview(unit=unit, year=year, month=month))
@@ -75,7 +89,7 @@ def department_home(request):
             initial={"version": context["plan"].version if context["plan"] else None,
                      "filed_on": None if context["plan"] else timezone.localdate()})
         context["task_form"] = forms.KeyWorkTaskForm(initial={"number": len(context["tasks"]) + 1})
-    return render(request, "branches/department/home.html", context)
+    return context
 
 
 @department_required
@@ -178,12 +192,20 @@ def target_create(request, task_id: int):
             services.save_monthly_target(task=task, month=form.cleaned_data["month"], text=form.cleaned_data["target"],
                                          user=request.user)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            error = "；".join(exc.messages)
         else:
             messages.success(request, _("月度目标已添加。"))
+            return redirect(_home_url(unit, task.plan.year, month=form.data.get("month"), anchor="plan"))
     else:
-        messages.error(request, _("请填写月份（1-12）和月度目标。"))
-    return redirect(_home_url(unit, task.plan.year, month=form.data.get("month"), anchor="plan"))
+        error = _("请填写月份（1-12）和月度目标。")
+    # The page again, with what was typed kept in this task's form and the reason beside it.
+    messages.error(request, error)
+    year = task.plan.year
+    context = _home_context(request, person=person_for(request.user), unit=unit, year=year,
+                            month=_month_param(request, year))
+    context["target_post"] = {"task_id": task.pk, "month": form.data.get("month", ""),
+                              "target": form.data.get("target", ""), "error": error}
+    return render(request, "branches/department/home.html", context, status=400)
 
 
 @department_required
@@ -206,7 +228,7 @@ def target_status(request, pk: int):
     if request.htmx:
         return render(request, "branches/department/_target_row.html", {
             "t": target, "error": error, "saved": not error, "status_choices": MonthlyTarget.Status.choices,
-            "posted": form.data,
+            "posted": form.data, "month_lock": _month_lock(target.task.plan.year, target.month),
         })
     if error:
         messages.error(request, error)

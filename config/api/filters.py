@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from branches.periods import Quarter
@@ -22,7 +22,12 @@ class QuarterFormField(forms.CharField):
             raise ValidationError(exc.messages)
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}Q[1-4]$", "example": "2026Q3"})
+QUARTER_HELP = gettext_lazy("季度，例如 2026Q3")
+BRANCH_HELP = gettext_lazy("党支部 id")
+
+
+# The schema of these two is given here (drf-spectacular then ignores help_text): the description with it.
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}Q[1-4]$", "example": "2026Q3", "description": QUARTER_HELP})
 class QuarterFilter(filters.Filter):
     """`?quarter=2026Q3`: records dated in that quarter (`date_field`), or of that year and quarter
     number (`year_field` + `number_field`)."""
@@ -31,7 +36,7 @@ class QuarterFilter(filters.Filter):
 
     def __init__(self, *args, date_field: str | None = None, year_field: str = "year",
                  number_field: str | None = None, month_field: str | None = None, **kwargs):
-        kwargs.setdefault("help_text", "季度，例如 2026Q3")
+        kwargs.setdefault("help_text", QUARTER_HELP)
         super().__init__(*args, **kwargs)
         self.date_field = date_field
         self.year_field = year_field
@@ -51,14 +56,14 @@ class QuarterFilter(filters.Filter):
         return qs.filter(**lookups)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "description": BRANCH_HELP})
 class BranchIdFilter(filters.NumberFilter):
     """`?branch=<id>`: records that involve the branch through any of `field_names`."""
 
     field_class = forms.IntegerField
 
     def __init__(self, *args, field_names: tuple[str, ...] = (), **kwargs):
-        kwargs.setdefault("help_text", "党支部 id")
+        kwargs.setdefault("help_text", BRANCH_HELP)
         super().__init__(*args, **kwargs)
         self.field_names = field_names
 

@@ -1,17 +1,21 @@
 """Pure decimal arithmetic of the scoring methods; no database, no Django models.
 
-Every function returns the item's points rounded half-up to two places, and a short Chinese
-explanation of how they were reached.
+Every function returns the item's points rounded half-up to two places, and a short explanation of
+how they were reached, made from the sentences below in the language active at the compile (Chinese,
+normally). The snapshot stores that text; `explain()` says it again in the reader's language.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import get_language, gettext
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import get_language, gettext, gettext_noop
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -27,6 +31,36 @@ def _(message: str) -> str:
     if text is None:
         text = _translated[key] = gettext(message)
     return text
+
+
+# The sentences of the explanations (msgids). A stored explanation is one of them filled in, or two or three
+# of them in a row (SHAPES), so `explain()` can read the values back and say it in another language.
+NO_OBLIGATION = gettext_noop("本季度无此项对应的共建关系，不得分。")
+ZERO_TARGET = gettext_noop("目标数为 0，得满分。")
+COUNTED = gettext_noop("完成 %(count)s 次，季度目标 %(target)s 次，得 %(points)s 分（满分 %(max)s）。")
+COUNTED_EACH = gettext_noop("共 %(n)s 个共建对象，每个最多计 %(target)s 次。")
+NOTHING_TO_FILE = gettext_noop("本季度无须备案的方案，不得分。")
+NOT_FILED = gettext_noop("应备案 %(n)s 份，未备案 %(missing)s 份，得 0 分（截止日 %(deadline)s）。")
+FILED_LATE = gettext_noop("已备案但晚于截止日 %(deadline)s（%(day)s），得一半 %(points)s 分。")
+FILED_ON_TIME = gettext_noop("已在截止日 %(deadline)s 前备案，得满分 %(points)s 分。")
+NOTHING_DUE = gettext_noop("本季度无到期事项，得满分 %(points)s 分。")
+DONE_OF_DUE = gettext_noop("应完成 %(due)s 项，按期完成 %(done)s 项，得 %(points)s 分（满分 %(max)s）。")
+NO_DEDUCTION = gettext_noop("无扣分情形。")
+DEDUCTED = gettext_noop("共 %(count)s 项，每项扣 %(per)s 分，扣 %(points)s 分")
+DEDUCTION_CAPPED = gettext_noop("（已达本项最多扣分 %(max)s 分）")
+FULL_STOP = gettext_noop("。")
+NOT_SCORED = gettext_noop("组织部门尚未评分，暂计 0 分。")
+SCORED_BY_HAND = gettext_noop("人工评分 %(points)s 分：%(reason)s")
+NO_BONUS = gettext_noop("本季度无加分。")  # written by the compile for a bonus item nobody scored
+
+SHAPES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "count_target": ((NO_OBLIGATION,), (ZERO_TARGET,), (COUNTED,), (COUNTED, COUNTED_EACH)),
+    "on_time": ((NOTHING_TO_FILE,), (NOT_FILED,), (FILED_LATE,), (FILED_ON_TIME,)),
+    "ratio": ((NOTHING_DUE,), (DONE_OF_DUE,)),
+    "deduction_per": ((NO_DEDUCTION,), (DEDUCTED, FULL_STOP), (DEDUCTED, DEDUCTION_CAPPED, FULL_STOP)),
+    "manual": ((NO_BONUS,), (NOT_SCORED,), (SCORED_BY_HAND,)),
+}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def q2(value: Decimal) -> Decimal:
@@ -59,17 +93,17 @@ def count_target(max_points: Decimal, counts: Sequence[int | Decimal], target: D
     """
     max_points, target = Decimal(max_points), Decimal(target)
     if not counts:
-        return Outcome(ZERO, _("本季度无此项对应的共建关系，不得分。"), None, None)
+        return Outcome(ZERO, _(NO_OBLIGATION), None, None)
     total_target = target * len(counts)
     if total_target <= 0:
-        return Outcome(q2(max_points), _("目标数为 0，得满分。"), Decimal(sum(counts)), total_target)
+        return Outcome(q2(max_points), _(ZERO_TARGET), Decimal(sum(counts)), total_target)
     effective = sum((min(Decimal(c), target) for c in counts), ZERO)
     points = q2(max_points * min(Decimal(1), effective / total_target))
     raw = Decimal(sum(counts))
-    text = _("完成 %(count)s 次，季度目标 %(target)s 次，得 %(points)s 分（满分 %(max)s）。") % {
+    text = _(COUNTED) % {
         "count": fmt(raw), "target": fmt(total_target), "points": fmt(points), "max": fmt(max_points)}
     if len(counts) > 1:
-        text += _("共 %(n)s 个共建对象，每个最多计 %(target)s 次。") % {"n": len(counts), "target": fmt(target)}
+        text = _joined(text, _(COUNTED_EACH) % {"n": len(counts), "target": fmt(target)})
     return Outcome(points, text, raw, total_target)
 
 
@@ -77,19 +111,19 @@ def on_time(max_points: Decimal, filed: Sequence[date | None], deadline: date) -
     """Full points if filed by the deadline, half if filed late, 0 if missing; with several, the worst counts."""
     max_points = Decimal(max_points)
     if not filed:
-        return Outcome(ZERO, _("本季度无须备案的方案，不得分。"))
+        return Outcome(ZERO, _(NOTHING_TO_FILE))
     missing = sum(1 for d in filed if d is None)
     late = [d for d in filed if d is not None and d > deadline]
     n = Decimal(len(filed))
     done = n - missing
     if missing:
-        return Outcome(ZERO, _("应备案 %(n)s 份，未备案 %(missing)s 份，得 0 分（截止日 %(deadline)s）。") % {
+        return Outcome(ZERO, _(NOT_FILED) % {
             "n": fmt(n), "missing": missing, "deadline": deadline.isoformat()}, done, n)
     if late:
         points = q2(max_points / 2)
-        return Outcome(points, _("已备案但晚于截止日 %(deadline)s（%(day)s），得一半 %(points)s 分。") % {
+        return Outcome(points, _(FILED_LATE) % {
             "deadline": deadline.isoformat(), "day": max(late).isoformat(), "points": fmt(points)}, done, n)
-    return Outcome(q2(max_points), _("已在截止日 %(deadline)s 前备案，得满分 %(points)s 分。") % {
+    return Outcome(q2(max_points), _(FILED_ON_TIME) % {
         "deadline": deadline.isoformat(), "points": fmt(q2(max_points))}, done, n)
 
 
@@ -97,10 +131,10 @@ def ratio(max_points: Decimal, done: int | Decimal, due: int | Decimal) -> Outco
     """points = max × done ÷ due; full points when nothing was due."""
     max_points, done, due = Decimal(max_points), Decimal(done), Decimal(due)
     if due <= 0:
-        return Outcome(q2(max_points), _("本季度无到期事项，得满分 %(points)s 分。") % {
+        return Outcome(q2(max_points), _(NOTHING_DUE) % {
             "points": fmt(q2(max_points))}, done, due)
     points = q2(max_points * min(done, due) / due)
-    return Outcome(points, _("应完成 %(due)s 项，按期完成 %(done)s 项，得 %(points)s 分（满分 %(max)s）。") % {
+    return Outcome(points, _(DONE_OF_DUE) % {
         "due": fmt(due), "done": fmt(done), "points": fmt(points), "max": fmt(max_points)}, done, due)
 
 
@@ -110,20 +144,89 @@ def deduction_per(max_points: Decimal, count: int, per: Decimal) -> Outcome:
     raw = per * count
     points = q2(-min(raw, max_points))
     if count == 0:
-        return Outcome(ZERO, _("无扣分情形。"), Decimal(0), None)
-    text = _("共 %(count)s 项，每项扣 %(per)s 分，扣 %(points)s 分") % {
+        return Outcome(ZERO, _(NO_DEDUCTION), Decimal(0), None)
+    text = _(DEDUCTED) % {
         "count": count, "per": fmt(per), "points": fmt(-points)}
     if raw > max_points:
-        text += _("（已达本项最多扣分 %(max)s 分）") % {"max": fmt(max_points)}
-    return Outcome(points, text + _("。"), Decimal(count), None)
+        text = _joined(text, _(DEDUCTION_CAPPED) % {"max": fmt(max_points)})
+    return Outcome(points, _joined(text, _(FULL_STOP)), Decimal(count), None)
 
 
 def manual(max_points: Decimal, points: Decimal | None, reason: str = "") -> Outcome:
     """Scored by hand between 0 and the maximum; missing scores count 0."""
     if points is None:
-        return Outcome(ZERO, _("组织部门尚未评分，暂计 0 分。"))
+        return Outcome(ZERO, _(NOT_SCORED))
     points = q2(max(ZERO, min(Decimal(points), Decimal(max_points))))
-    return Outcome(points, _("人工评分 %(points)s 分：%(reason)s") % {"points": fmt(points), "reason": reason})
+    return Outcome(points, _(SCORED_BY_HAND) % {"points": fmt(points), "reason": reason})
+
+
+def _joined(text: str, sentence: str) -> str:
+    """Two sentences in a row: no space between Chinese ones, one between English ones."""
+    if text[-1:] in ".:;!?)" and sentence[:1].isalnum():
+        return f"{text} {sentence}"
+    return text + sentence
+
+
+# --- explanations in the reader's language ------------------------------------------------------------
+
+# What a placeholder of the sentences holds: numbers made by fmt(), ISO dates, or the reason of a manual score.
+_VALUES = {"deadline": r"\d{4}-\d{2}-\d{2}", "day": r"\d{4}-\d{2}-\d{2}", "reason": r".*"}
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_patterns: dict[str, list[tuple[str, tuple[str, ...], re.Pattern]]] = {}
+
+
+def _sentence_pattern(sentence: str, index: int) -> str:
+    out, last = [], 0
+    for m in _PLACEHOLDER.finditer(sentence):
+        out.append(re.escape(sentence[last:m.start()]))
+        out.append(f"(?P<s{index}_{m.group(1)}>{_VALUES.get(m.group(1), _NUMBER)})")
+        last = m.end()
+    out.append(re.escape(sentence[last:]))
+    return "".join(out)
+
+
+def _patterns_of(language: str) -> list[tuple[str, tuple[str, ...], re.Pattern]]:
+    """(method, sentences, regex) of every shape of explanation, as written in `language` (made once)."""
+    found = _patterns.get(language)
+    if found is None:
+        found = []
+        with translation.override(language):
+            for method, shapes in SHAPES.items():
+                for shape in sorted(shapes, key=len, reverse=True):
+                    regex = r"\s?".join(_sentence_pattern(gettext(msgid).strip(), i) for i, msgid in enumerate(shape))
+                    found.append((method, shape, re.compile(regex, re.DOTALL)))
+        _patterns[language] = found
+    return found
+
+
+def explain(text: str, *, method: str | None = None) -> str:
+    """A stored explanation said in the active language.
+
+    The values (counts, points, dates, the reason of a manual score) are read back from the stored text by
+    the sentences of every language the site has, then put into the active language's sentences. A text no
+    shape fits (an older wording, or a language without those sentences) is returned as stored. `method`
+    (the item score's method) narrows the shapes tried."""
+    if not text:
+        return text
+    active = get_language() or settings.LANGUAGE_CODE
+    for language in [active, *(code for code, _name in settings.LANGUAGES if code != active)]:
+        for shape_method, shape, pattern in _patterns_of(language):
+            if method and shape_method != method:
+                continue
+            m = pattern.fullmatch(text)
+            if m is None:
+                continue
+            if language == active:
+                return text
+            values = m.groupdict()
+            said = ""
+            for i, msgid in enumerate(shape):
+                prefix = f"s{i}_"
+                mine = {k[len(prefix):]: v for k, v in values.items() if k.startswith(prefix)}
+                sentence = _(msgid) % mine if mine else _(msgid)
+                said = _joined(said, sentence) if said else sentence
+            return said
+    return text
 
 
 def competition_ranks(rows: Sequence[tuple[Decimal, str, bool]]) -> list[tuple[int, int]]:

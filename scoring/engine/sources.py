@@ -8,7 +8,10 @@ The records behind a count are not copied into the snapshot. Each fact carries a
 `{"source": key, **scope}` and `evidence_for()` lists the very records again when a branch's score
 is shown: one query for that branch, with the same filters as the count. The records of a published
 quarter are read-only (scoring.locks) and the scope is stored, so the list is the one that was counted.
-Evidence refs are {"model": "app.model", "id": pk, "label": text}; the pages turn them into links.
+Evidence refs are {"model": "app.model", "id": pk, "label": text}, plus where the record is shown when that
+is another record's page ("pair" / "partnership" id; "unit", "year", "month" of a department's key work);
+scoring.links turns them into links. Labels are made when the page asks, in its language (their words
+translated once per list, not per record).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import date
 
 from django.apps import apps
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext
 
 from branches.models import Branch, KeyWorkPlan, MonthlyTarget
 from branches.periods import Quarter
@@ -59,8 +63,8 @@ class Fact:
                 f"instances={self.instances}, scope={self.scope})")
 
 
-def ref(model: str, pk: int, label: str) -> dict:
-    return {"model": model, "id": pk, "label": label[:200]}
+def ref(model: str, pk: int, label: str, **shown_on) -> dict:
+    return {"model": model, "id": pk, "label": label[:200], **shown_on}
 
 
 class Context:
@@ -159,11 +163,13 @@ def _activities_evidence(quarter: Quarter, owner_field: str, owners: list[int]) 
     return _in_owner_order(rows, owner_field, owners, "pairing.activity", _activity_label)
 
 
-def _in_owner_order(rows, key: str, owners: list, model: str, label: Callable[[dict], str]) -> list[dict]:
+def _in_owner_order(rows, key: str, owners: list, model: str, label: Callable[[dict], str],
+                    shown_on: Callable[[dict], dict] | None = None) -> list[dict]:
     by_owner: dict = defaultdict(list)
     for r in rows:
         by_owner[r[key]].append(r)
-    return [ref(model, r["id"], label(r)) for o in owners for r in by_owner.get(o, [])]
+    return [ref(model, r["id"], label(r), **(shown_on(r) if shown_on else {}))
+            for o in owners for r in by_owner.get(o, [])]
 
 
 def _branch_activities_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
@@ -217,7 +223,7 @@ def _plans_evidence(quarter: Quarter, key: str, owners: list[int]) -> list[dict]
             if filed_on and filed_on > quarter.end:
                 filed_on = None
             label = (f"{filed_on:%Y-%m-%d} " if filed_on else "") + labels.get(owner, "")
-            out.append(ref("pairing.annualplan", plan["id"], label))
+            out.append(ref("pairing.annualplan", plan["id"], label, **{key: owner}))
         else:
             out.append(ref(f"pairing.{key}", owner, labels.get(owner, "")))
     return out
@@ -250,7 +256,7 @@ def department_plan_filed(ctx: Context) -> dict[int, Fact]:
 def _department_plan_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
     if scope.get("unit") is None:
         return []
-    return [ref("branches.keyworkplan", p["id"], p["title"])
+    return [ref("branches.keyworkplan", p["id"], p["title"], unit=scope["unit"], year=quarter.year)
             for p in KeyWorkPlan.objects.filter(year=quarter.year, unit_id=scope["unit"]).values("id", "title")]
 
 
@@ -272,9 +278,11 @@ def _duty_targets_evidence(quarter: Quarter, branch_id: int, scope: dict) -> lis
     rows = MonthlyTarget.objects.filter(task__plan__year=quarter.year, task__plan__unit_id=scope["unit"],
                                         month__in=quarter.months).values(
         "id", "month", "status", "target", "task__number").order_by("task__number", "month")
+    when = gettext("%(task)s-%(month)s月")
     return [ref("branches.monthlytarget", t["id"],
-                f"{'✓' if t['status'] == MonthlyTarget.Status.DONE else '✗'} {t['task__number']}-{t['month']}月 "
-                f"{t['target']}") for t in rows]
+                f"{'✓' if t['status'] == MonthlyTarget.Status.DONE else '✗'} "
+                f"{when % {'task': t['task__number'], 'month': t['month']}} {t['target']}",
+                unit=scope["unit"], year=quarter.year, month=t["month"]) for t in rows]
 
 
 # --- pair work ---------------------------------------------------------------------------------------
@@ -311,7 +319,8 @@ def _project_tasks_evidence(quarter: Quarter, branch_id: int, scope: dict) -> li
                    and t["completed_on"] <= t["due_date"])
         return f"{'✓' if on_time else '✗'} {t['due_date']:%Y-%m-%d} {t['title']}"
 
-    return _in_owner_order(rows, "project__pair_id", owners, "pairing.projecttask", label)
+    return _in_owner_order(rows, "project__pair_id", owners, "pairing.projecttask", label,
+                           lambda t: {"pair": t["project__pair_id"]})
 
 
 def _problems(quarter: Quarter) -> Q:
@@ -327,7 +336,8 @@ def _problems_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[di
     owners = scope.get("pairs", [])
     rows = Problem.objects.filter(_problems(quarter), pair__in=owners).values(
         "id", "pair_id", "title", "solved_on").order_by("solved_on", "id")
-    return _in_owner_order(rows, "pair_id", owners, "pairing.problem", lambda r: f"{r['solved_on']:%Y-%m-%d} {r['title']}")
+    return _in_owner_order(rows, "pair_id", owners, "pairing.problem", lambda r: f"{r['solved_on']:%Y-%m-%d} {r['title']}",
+                           lambda r: {"pair": r["pair_id"]})
 
 
 def _exchanges(quarter: Quarter) -> Q:
@@ -341,11 +351,13 @@ def information_exchanges(ctx: Context) -> dict[int, Fact]:
 
 def _exchanges_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
     owners = scope.get("partnerships", [])
-    kinds = dict(InformationExchange.Kind.choices)
+    kinds = {value: str(label) for value, label in InformationExchange.Kind.choices}
     rows = InformationExchange.objects.filter(_exchanges(quarter), partnership__in=owners).values(
         "id", "partnership_id", "kind", "period_month").order_by("period_month", "kind", "id")
+    month = gettext("%(m)s月")
     return _in_owner_order(rows, "partnership_id", owners, "pairing.informationexchange",
-                           lambda r: f"{r['period_month']}月 {kinds.get(r['kind'], r['kind'])}")
+                           lambda r: f"{month % {'m': r['period_month']}} {kinds.get(r['kind'], r['kind'])}",
+                           lambda r: {"partnership": r["partnership_id"]})
 
 
 def joint_meetings(ctx: Context) -> dict[int, Fact]:
@@ -375,7 +387,8 @@ def _meetings_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[di
     rows = [{**r, "owner": ("pair", r["pair_id"]) if r["pair_id"] else ("partnership", r["partnership_id"])}
             for r in rows]
     owners = [("pair", p) for p in pairs] + [("partnership", p) for p in partnerships]
-    return _in_owner_order(rows, "owner", owners, "pairing.jointmeeting", lambda r: f"{r['date']:%Y-%m-%d} {r['topic']}")
+    return _in_owner_order(rows, "owner", owners, "pairing.jointmeeting", lambda r: f"{r['date']:%Y-%m-%d} {r['topic']}",
+                           lambda r: {r["owner"][0]: r["owner"][1]})
 
 
 # --- supervision -----------------------------------------------------------------------------------

@@ -207,7 +207,9 @@ def test_compiled_catalogue_matches_the_po_file():
         catalogue = gettext.GNUTranslations(handle)
     stale = []
     for e in parse_po(PO_FILE):
-        if "msgid_plural" in e:
+        if "msgctxt" in e:
+            got, want = catalogue.pgettext(e["msgctxt"], e["msgid"]), e["msgstr"]["0"]
+        elif "msgid_plural" in e:
             got = catalogue.ngettext(e["msgid"], e["msgid_plural"], 2)
             want = e["msgstr"]["1"]
         else:
