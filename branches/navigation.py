@@ -1,6 +1,7 @@
 """The navigation shown on every page, filtered by role; entries whose page does not exist are left out."""
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import Person
@@ -21,14 +22,27 @@ NAV_ENTRIES = [
 ]
 
 
+_URLS: dict[tuple, str | None] = {}
+
+
+def _url(name: str) -> str | None:
+    """reverse(name), remembered per URLconf and script prefix: the menu is drawn on every page."""
+    key = (name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    if key not in _URLS:
+        try:
+            _URLS[key] = reverse(name)
+        except NoReverseMatch:
+            _URLS[key] = None
+    return _URLS[key]
+
+
 def nav_for(person: Person, current_path: str) -> list[dict]:
     items = []
     for name, label, icon, visible in NAV_ENTRIES:
         if not visible(person):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+        url = _url(name)
+        if url is None:
             continue
         items.append({"url": url, "label": label, "icon": icon, "active": current_path.startswith(url) and url != "/"})
     return items

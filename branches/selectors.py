@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from branches.models import (
@@ -650,16 +648,9 @@ def dashboard_data(*, quarter: Quarter, today: date, show_all: bool = False) -> 
     """What the dashboard page shows: `dashboard_full_data` bounded to the DASHBOARD_ROWS rows furthest
     behind per table and a network of at most DASHBOARD_NETWORK_NODES nodes (`show_all`: everything).
 
-    The bounded page is cached for DASHBOARD_CACHE_SECONDS per quarter, day and language (the reasons are
-    translated text); `computed_at` says when it was computed. The full page is computed on demand."""
-    if show_all:
-        return _dashboard_page(quarter=quarter, today=today, show_all=True)
-    key = f"branches:dashboard:v1:{quarter}:{today.isoformat()}:{get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = _dashboard_page(quarter=quarter, today=today, show_all=False)
-        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
-    return data
+    The page caches what it renders from this for DASHBOARD_CACHE_SECONDS (branches/views/dashboard.py);
+    `computed_at` says when it was computed."""
+    return _dashboard_page(quarter=quarter, today=today, show_all=show_all)
 
 
 def dashboard_chart_data(data: dict) -> dict:
