@@ -154,8 +154,10 @@ def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubr
               .values("branch_id", "reason")}
     deadline = YearSettings.deadline_for(quarter.year)
     # Per branch kind: (item, its source's facts by branch, or None for a manual item), in rubric order.
-    plans: dict[str, list[tuple[RubricItem, dict[int, Fact] | None]]] = {}
+    plans: dict[str, list[tuple[RubricItem, dict[int, Fact] | None, dict[int, ItemResult]]]] = {}
     outcomes: dict[tuple, methods.Outcome] = {}
+    # {item id: {id(fact): result}}; Facts stay alive in `facts` meanwhile, so their ids are unique.
+    shared: dict[int, dict[int, ItemResult]] = {}
     empty = Fact()
     unscored: dict[int, ItemResult] = {}
     results = []
@@ -163,10 +165,10 @@ def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubr
         branch_id, kind = b["id"], b["kind"]
         plan = plans.get(kind)
         if plan is None:
-            plan = plans[kind] = [(i, None if i.method == RubricItem.Method.MANUAL else facts.get(i.source, {}))
-                                  for i in items if i.applies_to(kind)]
+            plan = plans[kind] = [(i, None if i.method == RubricItem.Method.MANUAL else facts.get(i.source, {}),
+                                   shared.setdefault(i.id, {})) for i in items if i.applies_to(kind)]
         scored = []
-        for i, by_branch in plan:
+        for i, by_branch, results_by_fact in plan:
             if by_branch is None:  # manual
                 score = manual.get((branch_id, i.id))
                 if score is None:  # the same outcome for every branch not scored yet
@@ -178,11 +180,15 @@ def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubr
                     scored.append(score_item(i, None, score, deadline))
                 continue
             fact = by_branch.get(branch_id) or empty
-            key = (i.id, fact.counts, fact.filed, fact.done, fact.due, fact.instances)
-            outcome = outcomes.get(key)
-            if outcome is None:
-                outcome = outcomes[key] = _outcome(i, fact, deadline)
-            scored.append(ItemResult(i, outcome, None, fact.scope))
+            # Sources share one Fact among branches with the same facts: one result per item and Fact.
+            result = results_by_fact.get(id(fact))
+            if result is None:
+                key = (i.id, fact.counts, fact.filed, fact.done, fact.due, fact.instances)
+                outcome = outcomes.get(key)
+                if outcome is None:
+                    outcome = outcomes[key] = _outcome(i, fact, deadline)
+                result = results_by_fact[id(fact)] = ItemResult(i, outcome, None, fact.scope)
+            scored.append(result)
         results.append(BranchResult(b, groups[branch_id], scored, branch_id in vetoes, vetoes.get(branch_id, "")))
     report(80, _("计算排名"))
     return rubric, results
@@ -201,6 +207,11 @@ def _lock_quarter(quarter: Quarter) -> None:
 def write_snapshot(quarter: Quarter, rubric: Rubric, results: list[BranchResult], *, user=None, task_id: str = "",
                    publish: bool = False) -> RankingSnapshot:
     with transaction.atomic():
+        if connection.vendor == "postgresql" and not publish:
+            # A draft can be compiled again: its commit need not wait for the WAL to reach the disk (the
+            # database stays consistent; a crash in that instant loses the draft, never part of it).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         _lock_quarter(quarter)
         latest = RankingSnapshot.objects.filter(year=quarter.year, number=quarter.number).aggregate(v=Max("version"))
         snapshot = RankingSnapshot.objects.create(
@@ -240,26 +251,19 @@ ITEM_SCORE_COLUMNS = ("entry_id", "item_id", "item_code", "item_name", "section_
 
 class _Chunks(io.TextIOBase):
     """A file psycopg2's copy_expert reads from, filled from an iterator of text as it reads: PostgreSQL
-    parses one chunk while Python makes the next."""
+    parses one chunk while Python makes the next. Each read returns the next whole chunk (copy_expert
+    sends whatever a read returns), so nothing is sliced or copied again."""
 
     def __init__(self, chunks):
         self._chunks = iter(chunks)
-        self._buffer = ""
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> str:
-        while self._chunks is not None and (size < 0 or len(self._buffer) < size):
-            try:
-                self._buffer += next(self._chunks)
-            except StopIteration:
-                self._chunks = None
-        if size < 0:
-            out, self._buffer = self._buffer, ""
-        else:
-            out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
+        if size is None or size < 0:
+            return "".join(self._chunks)
+        return next(self._chunks, "")
 
 
 def _copy(model, attnames: tuple[str, ...], data) -> None:
@@ -313,7 +317,7 @@ def _write_item_scores(entry_ids: list[int], scored: list[BranchResult]) -> None
     _copy(SnapshotItemScore, ITEM_SCORE_COLUMNS, _item_score_text(entry_ids, scored))
 
 
-def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_chunk: int = 300):
+def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_chunk: int = 1000):
     """The item scores in COPY text format, in chunks of rows."""
     items: dict[int, str] = {}
     outcomes: dict[int, str] = {}

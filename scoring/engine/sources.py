@@ -84,10 +84,22 @@ class Context:
     def scope(self, **owners) -> dict:
         """One shared dict per distinct scope (branches of one pair share theirs; the snapshot writes its
         text once)."""
-        key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in owners.items())
+        key = []
+        for name, value in owners.items():
+            key.append(name)
+            key.append(tuple(value) if value.__class__ is list else value)
+        key = tuple(key)  # one list: the same key as scope_of(name, value)
         found = self._scopes.get(key)
         if found is None:
             found = self._scopes[key] = {k: list(v) if isinstance(v, list) else v for k, v in owners.items()}
+        return found
+
+    def scope_of(self, name: str, owners: list) -> dict:
+        """scope(**{name: owners}) without building keyword arguments: called once per branch and source."""
+        key = (name, tuple(owners))
+        found = self._scopes.get(key)
+        if found is None:
+            found = self._scopes[key] = {name: list(owners)}
         return found
 
     def pairs_of(self) -> dict[int, list[int]]:
@@ -123,9 +135,13 @@ def _counted(qs, key: str) -> dict:
 
 def _per_owner(ctx: Context, owners_of: dict[int, list], counts: dict, scope_key: str) -> dict[int, Fact]:
     facts: dict[int, Fact] = {}
+    none = None  # one Fact shared by every branch without owners (most branches, for partnerships)
     for branch_id in ctx.branches:
-        owners = owners_of.get(branch_id, [])
-        facts[branch_id] = Fact(counts=[counts.get(o, 0) for o in owners], scope=ctx.scope(**{scope_key: owners}))
+        owners = owners_of.get(branch_id)
+        if not owners:
+            facts[branch_id] = none = none or Fact(scope=ctx.scope_of(scope_key, []))
+            continue
+        facts[branch_id] = Fact(counts=[counts.get(o, 0) for o in owners], scope=ctx.scope_of(scope_key, owners))
     return facts
 
 
@@ -152,7 +168,9 @@ def partnership_joint_activities(ctx: Context) -> dict[int, Fact]:
 
 def branch_activities(ctx: Context) -> dict[int, Fact]:
     counts = _counted(Activity.branches.through.objects.filter(activity__date__range=ctx.window), "branch_id")
-    return {b: Fact(counts=[counts.get(b, 0)]) for b in ctx.branches}
+    by_count: dict[int, Fact] = {}  # one Fact per distinct count, shared by the branches that have it
+    return {b: by_count.get(n) or by_count.setdefault(n, Fact(counts=[n]))
+            for b in ctx.branches for n in (counts.get(b, 0),)}
 
 
 def _activities_evidence(quarter: Quarter, owner_field: str, owners: list[int]) -> list[dict]:
@@ -183,16 +201,21 @@ def _branch_activities_evidence(quarter: Quarter, branch_id: int, scope: dict) -
 def _plans_filed(ctx: Context, owners_of: dict[int, list[int]], key: str) -> dict[int, Fact]:
     filed = dict(AnnualPlan.objects.filter(**{f"{key}__isnull": False, "year": ctx.quarter.year})
                  .values_list(key, "filed_on"))
+    end = ctx.quarter.end
     facts: dict[int, Fact] = {}
+    none = None  # shared by the branches without owners
     for branch_id in ctx.branches:
-        owners = owners_of.get(branch_id, [])
+        owners = owners_of.get(branch_id)
+        if not owners:
+            facts[branch_id] = none = none or Fact(scope=ctx.scope_of(key + "s", []))
+            continue
         dates = []
         for owner in owners:
             filed_on = filed.get(owner)
-            if filed_on and filed_on > ctx.quarter.end:  # as of the quarter's end
+            if filed_on and filed_on > end:  # as of the quarter's end
                 filed_on = None
             dates.append(filed_on)
-        facts[branch_id] = Fact(filed=dates, scope=ctx.scope(**{key + "s": owners}))
+        facts[branch_id] = Fact(filed=dates, scope=ctx.scope_of(key + "s", owners))
     return facts
 
 
@@ -297,14 +320,18 @@ def project_tasks_on_time(ctx: Context) -> dict[int, Fact]:
         "project__pair_id").annotate(due=Count("pk"), done=Count("pk", filter=_on_time()))}
     facts: dict[int, Fact] = {}
     pairs_of = ctx.pairs_of()
+    none = None  # shared by the branches without pairs
     for branch_id in ctx.branches:
-        owners = pairs_of.get(branch_id, [])
+        owners = pairs_of.get(branch_id)
+        if not owners:
+            facts[branch_id] = none = none or Fact(scope=ctx.scope_of("pairs", []))
+            continue
         due = done = 0
         for pair_id in owners:
             n_due, n_done = by_pair.get(pair_id, (0, 0))
             due += n_due
             done += n_done
-        facts[branch_id] = Fact(done=done, due=due, scope=ctx.scope(pairs=owners))
+        facts[branch_id] = Fact(done=done, due=due, scope=ctx.scope_of("pairs", owners))
     return facts
 
 

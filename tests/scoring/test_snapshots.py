@@ -145,11 +145,12 @@ def test_compile_queries_do_not_grow_with_branches(groups, django_assert_max_num
     assert branches == 3 * n_pairs + 1
     # Reads and fixed writes: a constant; plus the INSERT batches the backend needs for the rows written.
     extra = (_insert_batches(branches, 15) - 1) + (_insert_batches(branches * len(FULL_RUBRIC), 17) - 1)
-    with django_assert_max_num_queries(31 + extra) as captured:
+    with django_assert_max_num_queries(32 + extra) as captured:
         snapshot = services.compile_quarter(quarter=Q2)
     assert snapshot.entries.count() == branches
     non_insert = [q for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith("INSERT")]
-    assert len(non_insert) <= 28  # 7 and 61 branches: 28 reads/locks either way
+    # 7 and 61 branches: 28 reads/locks either way (29 on PostgreSQL: the draft's SET LOCAL synchronous_commit)
+    assert len(non_insert) <= 29
 
 
 def test_a_quarter_that_has_not_ended_cannot_be_published(groups, monkeypatch):
