@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from branches.access import Person
@@ -36,13 +37,20 @@ def _url(name: str) -> str | None:
     return _URLS[key]
 
 
+_MENUS: dict[tuple, list[tuple[str, str, str]]] = {}
+
+
+def _menu(person: Person) -> list[tuple[str, str, str]]:
+    """(url, label, icon) of the entries a person sees, remembered per role set and language."""
+    key = (person.kinds, person.is_superuser, bool(person.branch_ids), person.user_id is not None,
+           get_language(), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    menu = _MENUS.get(key)
+    if menu is None:
+        menu = _MENUS[key] = [(url, str(label), icon) for name, label, icon, visible in NAV_ENTRIES
+                              if visible(person) and (url := _url(name)) is not None]
+    return menu
+
+
 def nav_for(person: Person, current_path: str) -> list[dict]:
-    items = []
-    for name, label, icon, visible in NAV_ENTRIES:
-        if not visible(person):
-            continue
-        url = _url(name)
-        if url is None:
-            continue
-        items.append({"url": url, "label": label, "icon": icon, "active": current_path.startswith(url) and url != "/"})
-    return items
+    return [{"url": url, "label": label, "icon": icon, "active": current_path.startswith(url) and url != "/"}
+            for url, label, icon in _menu(person)]
