@@ -381,7 +381,7 @@ class KeyWorkPlanWriteSerializer(serializers.Serializer):
     filed_on = serializers.DateField(required=False, allow_null=True, default=None)
     document = serializers.FileField(required=False, allow_null=True, default=None)
     version = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                       help_text="读取时的版本号；他人已修改时拒绝保存")
+                                       help_text=gettext_lazy("读取时的版本号；他人已修改时拒绝保存"))
 
 
 class KeyWorkPlanViewSet(DepartmentWorkMixin, ScopedModelViewSet):

@@ -100,9 +100,9 @@ class BehindFilterMixin(filters.FilterSet):
 
 
 class PaceFieldsMixin(serializers.Serializer):
-    joint_done = serializers.IntegerField(read_only=True, help_text="已开展的共建活动数")
-    expected_now = serializers.IntegerField(read_only=True, help_text="截至本季度末应完成数")
-    behind = serializers.SerializerMethodField(help_text="进度是否滞后")
+    joint_done = serializers.IntegerField(read_only=True, help_text=gettext_lazy("已开展的共建活动数"))
+    expected_now = serializers.IntegerField(read_only=True, help_text=gettext_lazy("截至本季度末应完成数"))
+    behind = serializers.SerializerMethodField(help_text=gettext_lazy("进度是否滞后"))
 
     def get_behind(self, obj) -> bool:
         return getattr(obj, "joint_done", 0) < getattr(obj, "expected_now", 0)
@@ -265,7 +265,7 @@ class AnnualPlanWriteSerializer(serializers.Serializer):
     partner_responsibilities = serializers.CharField(required=False, allow_blank=True, default="")
     document = serializers.FileField(required=False, allow_null=True)
     version = serializers.IntegerField(required=False, allow_null=True,
-                                       help_text="读取时的版本号；他人已修改时拒绝保存")
+                                       help_text=gettext_lazy("读取时的版本号；他人已修改时拒绝保存"))
 
 
 class AnnualPlanFilter(filters.FilterSet):
@@ -712,7 +712,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 class ActivityWriteSerializer(serializers.Serializer):
     owner_branch = ScopedPrimaryKeyRelatedField(
         scope=visible_branches_scope, queryset=Branch.objects.all(), required=False,
-        help_text="填报支部（新建时必填；修改时不变）")
+        help_text=gettext_lazy("填报支部（新建时必填；修改时不变）"))
     date = serializers.DateField(allow_null=True)
     title = serializers.CharField(allow_blank=True, max_length=200)
     kind = serializers.PrimaryKeyRelatedField(queryset=ActivityKind.objects.all(), allow_null=True)
@@ -726,7 +726,7 @@ class ActivityWriteSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False,
-                                  help_text="佐证文件（multipart），与页面相同的类型和大小检查")
+                                  help_text=gettext_lazy("佐证文件（multipart），与页面相同的类型和大小检查"))
 
 
 class ActivityFilter(filters.FilterSet):
@@ -794,7 +794,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
     activity = ScopedPrimaryKeyRelatedField(scope=lambda user: selectors.activities_for(user),
                                             queryset=Activity.objects.all())
     files = serializers.ListField(child=serializers.FileField(), allow_empty=True,
-                                  help_text="一个或多个文件（multipart），按内容检查类型")
+                                  help_text=gettext_lazy("一个或多个文件（multipart），按内容检查类型"))
 
 
 class EvidenceFilter(filters.FilterSet):

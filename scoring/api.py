@@ -97,10 +97,10 @@ class ManualScoreWriteSerializer(serializers.Serializer):
     quarter = QuarterField()
     branch = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all())
     item = serializers.PrimaryKeyRelatedField(queryset=RubricItem.objects.all())
-    points = serializers.CharField(help_text="0 到该项分值之间，最多两位小数")
+    points = serializers.CharField(help_text=gettext_lazy("0 到该项分值之间，最多两位小数"))
     reason = serializers.CharField(allow_blank=True)
     version = serializers.IntegerField(required=False, allow_null=True,
-                                       help_text="读取时的版本号；他人已修改时拒绝保存")
+                                       help_text=gettext_lazy("读取时的版本号；他人已修改时拒绝保存"))
 
 
 class ManualScoreFilter(filters.FilterSet):
@@ -196,7 +196,7 @@ class CompileJobSerializer(serializers.ModelSerializer):
 
 class CompileRequestSerializer(serializers.Serializer):
     quarter = QuarterField()
-    publish = serializers.BooleanField(required=False, default=False, help_text="计算完成后直接发布")
+    publish = serializers.BooleanField(required=False, default=False, help_text=gettext_lazy("计算完成后直接发布"))
 
 
 def _sees_drafts(person: Person) -> bool:

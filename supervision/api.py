@@ -186,7 +186,7 @@ class FindingWriteSerializer(serializers.Serializer):
     title = serializers.CharField(allow_blank=True, max_length=200)
     text = serializers.CharField(required=False, allow_blank=True, default="")
     mode = serializers.CharField(required=False, default=Finding.Mode.BASE)
-    deadline = serializers.DateField(required=False, allow_null=True, help_text="短板的整改期限")
+    deadline = serializers.DateField(required=False, allow_null=True, help_text=gettext_lazy("短板的整改期限"))
     files = serializers.ListField(child=serializers.FileField(), required=False)
 
 
@@ -237,7 +237,7 @@ class RectificationEvidenceSerializer(serializers.ModelSerializer):
 class RectificationSerializer(serializers.ModelSerializer):
     transitions = RectificationTransitionSerializer(many=True, read_only=True)
     evidence = RectificationEvidenceSerializer(many=True, read_only=True)
-    allowed_transitions = serializers.SerializerMethodField(help_text="当前用户现在可以变更到的状态")
+    allowed_transitions = serializers.SerializerMethodField(help_text=gettext_lazy("当前用户现在可以变更到的状态"))
 
     class Meta:
         model = Rectification
@@ -256,7 +256,7 @@ class TransitionRequestSerializer(serializers.Serializer):
     to_state = serializers.ChoiceField(choices=Rectification.State.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     response = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None,
-                                     help_text="提交时填写整改情况")
+                                     help_text=gettext_lazy("提交时填写整改情况"))
     files = serializers.ListField(child=serializers.FileField(), required=False)
 
 

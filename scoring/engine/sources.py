@@ -432,7 +432,8 @@ def _overdue(quarter: Quarter):
 
 
 def overdue_rectifications(ctx: Context) -> dict[int, Fact]:
-    """Few rows (open findings), so their ids are kept: supervision records are not locked with the quarter."""
+    """Few rows (open findings), so their ids are kept: rectifications move on after the quarter is
+    published (only visits and findings are locked with it)."""
     qs = _overdue(ctx.quarter)
     ids: dict[int, list[int]] = defaultdict(list)
     for branch_id, pk in ([] if qs is None else qs.order_by("deadline", "id").values_list("branch_id", "id")):
