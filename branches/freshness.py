@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 ORGANISATION = "fresh:org"
 
@@ -185,6 +185,24 @@ def _on_write(sender, instance, **kwargs) -> None:
         touch_branches(branches_of(instance))
 
 
+def _before_edit(sender, instance, raw=False, **kwargs) -> None:
+    """An edit may move a record to another owner (a pair's lead branch, a partnership's branch, an
+    activity's pair): the branches it concerned before the edit are bumped too."""
+    if raw or instance.pk is None:
+        return
+    branches_of = _BRANCHES_OF.get(sender._meta.label_lower)
+    stored = sender._base_manager.filter(pk=instance.pk).first() if branches_of is not None else None
+    if stored is not None:
+        touch_branches(branches_of(stored))
+
+
+def _before_role_edit(sender, instance, raw=False, **kwargs) -> None:
+    """A role given to another user: the user who had it loses it at once."""
+    if raw or instance.pk is None:
+        return
+    touch_users(sender._base_manager.filter(pk=instance.pk).values_list("user_id", flat=True))
+
+
 def _on_activity_branches(sender, instance, action, pk_set, reverse, **kwargs) -> None:
     if action not in {"post_add", "post_remove", "pre_clear", "post_clear"}:
         return
@@ -215,6 +233,9 @@ def connect() -> None:
         uid = f"freshness:{label}"
         post_save.connect(_on_write, sender=model, dispatch_uid=uid + ":save")
         pre_delete.connect(_on_write, sender=model, dispatch_uid=uid + ":delete")
+        if label in _BRANCHES_OF:
+            pre_save.connect(_before_edit, sender=model, dispatch_uid=uid + ":before")
+    pre_save.connect(_before_role_edit, sender=Role, dispatch_uid="freshness:role:before")
     m2m_changed.connect(_on_activity_branches, sender=Activity.branches.through, dispatch_uid="freshness:ab")
     for model in (Role, Notification, get_user_model()):
         post_save.connect(_on_person, sender=model, dispatch_uid=f"freshness:{model._meta.label_lower}:save")

@@ -16,7 +16,7 @@ from branches.services import mark_all_read
 from pairing import services
 from pairing.models import AnnualPlan
 from supervision.models import Rectification
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, office_branch
 from tests.workspace.pages import home_figures
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,23 @@ def test_with_the_cache_server_down_pages_are_computed_not_broken(client, world,
             "date": today, "kind": world.kind, "title": "缓存停机时的活动", "branches": [world.lead]})
         assert home_figures(client)["pace"] == [1]
     cache.clear()
+
+
+def test_a_pair_given_to_another_lead_branch_leaves_the_old_leads_home(
+        client, world, django_assert_max_num_queries):
+    new_lead = office_branch(code="O09", name="新牵头部门党支部")  # before the page is cached: a new branch
+    client.force_login(world.users.office_secretary)            # drops every cached page
+    html = _cached_home(client, django_assert_max_num_queries)
+    assert world.pair.name in html
+    world.pair.lead_branch = new_lead
+    world.pair.save()
+    assert world.pair.name not in client.get(HOME).content.decode()
+
+
+def test_a_role_moved_to_another_user_is_lost_by_the_first_at_once(client, world):
+    client.force_login(world.users.org_admin)
+    assert client.get(reverse("branches:console")).status_code == 200
+    role = Role.objects.get(user=world.users.org_admin, kind=Role.Kind.ORG_ADMIN)
+    role.user = world.users.viewer
+    role.save()
+    assert client.get(reverse("branches:console")).status_code in (403, 404)
