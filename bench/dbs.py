@@ -23,39 +23,33 @@ def _check(db: str) -> None:
         raise ValueError(f"refusing to touch database {db!r}: the benchmark only uses bench_* databases")
 
 
-def _admin():
+def _admin_execute(sql: str, params: list | None = None) -> tuple | None:
+    """Run one statement on the server's `postgres` database and close the connection; the first row, if any."""
     import psycopg2
 
     conn = psycopg2.connect(db_url("postgres"))
     conn.autocommit = True
-    return conn
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchone() if cur.description else None
+    finally:
+        conn.close()
 
 
 def database_exists(db: str) -> bool:
     _check(db)
-    with _admin() as conn, conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db])
-        return cur.fetchone() is not None
+    return _admin_execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]) is not None
 
 
 def create_database(db: str) -> None:
     _check(db)
-    conn = _admin()
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{db}"')
-    finally:
-        conn.close()
+    _admin_execute(f'CREATE DATABASE "{db}"')
 
 
 def drop_database(db: str) -> None:
     _check(db)
-    conn = _admin()
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    finally:
-        conn.close()
+    _admin_execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 def django_env(db: str, **extra: str) -> dict[str, str]:

@@ -12,33 +12,17 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
 
 from django.db import connection, models
 from django.utils import timezone
+
+from scoring.engine.compile import _copy_text
 
 CHUNK_ROWS = 100_000
 
 
 class MissingValue(ValueError):
     pass
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
 
 
 class Loader:

@@ -37,14 +37,15 @@ def _read_head(upload, size: int = 8192) -> bytes:
     return head
 
 
-def check_evidence_file(upload) -> None:
-    """An evidence file of the 四同 or a plan document: a picture, PDF or Office file, checked by content."""
+def check_evidence_file(upload, *, field: str = "file") -> None:
+    """An evidence file of the 四同 or a plan document: a picture, PDF or Office file, checked by content.
+    Errors are keyed by `field`, the name the file has on the form or in the API."""
     limit = getattr(settings, "EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
     if upload.size > limit:
-        raise ValidationError({"file": _("文件不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)}})
-    kind = filetype.guess(_read_head(upload, 262144))
+        raise ValidationError({field: _("文件不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)}})
+    kind = filetype.guess(_read_head(upload))  # filetype reads no more than the first 8 KB
     if kind is None or kind.mime not in EVIDENCE_MIMES:
-        raise ValidationError({"file": _("只能上传图片、PDF、Word、Excel 或 PowerPoint 文件。")})
+        raise ValidationError({field: _("只能上传图片、PDF、Word、Excel 或 PowerPoint 文件。")})
 
 
 def check_xlsx_upload(upload) -> None:
@@ -54,9 +55,7 @@ def check_xlsx_upload(upload) -> None:
         raise ValidationError({"file": _("文件不能超过 %(mb)s MB。") % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)}})
     if upload.size == 0:
         raise ValidationError({"file": _("文件是空的。")})
-    upload.seek(0)
-    kind = filetype.guess(upload.read())
-    upload.seek(0)
+    kind = filetype.guess(_read_head(upload))
     if kind is None or kind.mime != XLSX_MIME:
         raise ValidationError({"file": _("只能导入 Excel 2007 及以上格式（.xlsx）的文件，请使用下载的模板。")})
 
@@ -244,12 +243,45 @@ def _choice_value(label: str, choices, column: Column, row: int, errors: list[Ro
     return mapping[label]
 
 
+def _missing(values: dict, keys: tuple[str, ...], col: dict[str, Column], row: int) -> list[RowError]:
+    return [RowError(row, col[key].header, _("必填。")) for key in keys if not _text(values.get(key))]
+
+
+def _duplicate(key: str, seen: dict[str, int], column: Column, row: int, message: str) -> list[RowError]:
+    """An error if `key` was on an earlier row (`message` names that row as %(row)s); else remember it."""
+    if key in seen:
+        return [RowError(row, column.header, message % {"row": seen[key]})]
+    if key:
+        seen[key] = row
+    return []
+
+
+def _full_clean(instance, headers: dict[str, str], row: int, errors: list[RowError]) -> bool:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors.extend(_field_errors(exc, headers, row))
+        return False
+    return True
+
+
+def _write(prepared: list, result: ImportResult) -> ImportResult:
+    """All rows or none: called only once every row has passed."""
+    with transaction.atomic():
+        for instance in prepared:
+            if instance.pk:
+                result.updated += 1
+            else:
+                result.created += 1
+            instance.save()
+    return result
+
+
 def import_members(upload) -> ImportResult:
     check_xlsx_upload(upload)
     columns = member_columns()
     col = {c.key: c for c in columns}
     headers = {c.key: c.header for c in columns}
-    headers["branch"] = col["branch"].header
     rows, errors = _read_rows(upload, columns)
     result = ImportResult(kind="members", rows=len(rows), errors=errors)
     if errors:
@@ -257,20 +289,14 @@ def import_members(upload) -> ImportResult:
     branches = {b.code: b for b in Branch.objects.all()}
     orgs = {o.name: o for o in ExternalOrganization.objects.all()}
     employee_nos = [_text(values.get("employee_no")) for _n, values in rows]
-    existing = {m.employee_no: m for m in Member.objects.filter(employee_no__in=[e for e in employee_nos if e])}
+    existing = {m.employee_no: m for m in Member.objects.filter(employee_no__in=[e for e in employee_nos if e])
+                .select_related("party_group")}
     seen: dict[str, int] = {}
     prepared: list[Member] = []
     for number, values in rows:
-        row_errors: list[RowError] = []
-        for key in ("employee_no", "name", "branch", "status"):
-            if not _text(values.get(key)):
-                row_errors.append(RowError(number, col[key].header, _("必填。")))
+        row_errors = _missing(values, ("employee_no", "name", "branch", "status"), col, number)
         employee_no = _text(values.get("employee_no"))
-        if employee_no in seen:
-            row_errors.append(RowError(number, col["employee_no"].header,
-                                       _("与第 %(row)s 行的员工编号重复。") % {"row": seen[employee_no]}))
-        elif employee_no:
-            seen[employee_no] = number
+        row_errors += _duplicate(employee_no, seen, col["employee_no"], number, _("与第 %(row)s 行的员工编号重复。"))
         branch_code = _text(values.get("branch"))
         branch = branches.get(branch_code)
         if branch_code and branch is None:
@@ -306,23 +332,9 @@ def import_members(upload) -> ImportResult:
         member.outside_org = org
         if member.party_group_id and member.party_group.branch_id != branch.pk:
             member.party_group = None
-        try:
-            member.full_clean()
-        except ValidationError as exc:
-            errors.extend(_field_errors(exc, headers, number))
-            continue
-        prepared.append(member)
-    result.errors = errors
-    if errors:
-        return result
-    with transaction.atomic():
-        for member in prepared:
-            if member.pk:
-                result.updated += 1
-            else:
-                result.created += 1
-            member.save()
-    return result
+        if _full_clean(member, headers, number, errors):
+            prepared.append(member)
+    return result if errors else _write(prepared, result)
 
 
 def import_branches(upload) -> ImportResult:
@@ -341,16 +353,9 @@ def import_branches(upload) -> ImportResult:
     seen: dict[str, int] = {}
     prepared: list[Branch] = []
     for number, values in rows:
-        row_errors: list[RowError] = []
-        for key in ("code", "name", "unit"):
-            if not _text(values.get(key)):
-                row_errors.append(RowError(number, col[key].header, _("必填。")))
+        row_errors = _missing(values, ("code", "name", "unit"), col, number)
         code = _text(values.get("code"))
-        if code in seen:
-            row_errors.append(RowError(number, col["code"].header,
-                                       _("与第 %(row)s 行的支部编码重复。") % {"row": seen[code]}))
-        elif code:
-            seen[code] = number
+        row_errors += _duplicate(code, seen, col["code"], number, _("与第 %(row)s 行的支部编码重复。"))
         unit_code = _text(values.get("unit"))
         unit = units.get(unit_code)
         if unit_code and unit is None:
@@ -367,23 +372,9 @@ def import_branches(upload) -> ImportResult:
         branch = existing.get(code) or Branch()
         branch.code, branch.name, branch.unit, branch.is_active = code, _text(values.get("name")), unit, is_active
         branch.kind = Branch.KIND_BY_UNIT.get(unit.kind, Branch.Kind.GRASSROOTS)
-        try:
-            branch.full_clean()
-        except ValidationError as exc:
-            errors.extend(_field_errors(exc, headers, number))
-            continue
-        prepared.append(branch)
-    result.errors = errors
-    if errors:
-        return result
-    with transaction.atomic():
-        for branch in prepared:
-            if branch.pk:
-                result.updated += 1
-            else:
-                result.created += 1
-            branch.save()
-    return result
+        if _full_clean(branch, headers, number, errors):
+            prepared.append(branch)
+    return result if errors else _write(prepared, result)
 
 
 def run_import(*, kind: str, upload) -> ImportResult:

@@ -473,29 +473,15 @@ def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
     # --- what is behind, furthest first
     behind = []
     for r in pair_rows:
-        reasons = []
-        if r["behind"]:
-            reasons.append(_("共建活动 %(done)s/%(expected)s 次（差 %(gap)s 次）") % {
-                "done": r["done"], "expected": r["expected"], "gap": r["expected"] - r["done"]})
-        if not r["plan_filed"]:
-            reasons.append(_("年度实施方案未备案"))
+        reasons = _joint_reasons(r, plan_missing=_("年度实施方案未备案"))
         if r["tasks_overdue"]:
             reasons.append(_("领办任务逾期 %(n)s 项") % {"n": r["tasks_overdue"]})
         if reasons:
-            behind.append({"mode": _("结对共建"), "name": r["name"], "reasons": reasons, "link": r["link"],
-                           "ratio": _ratio(r["done"], r["expected"]), "gap": r["expected"] - r["done"],
-                           "done": r["done"], "expected": r["expected"]})
+            behind.append(_behind_entry(_("结对共建"), r, reasons, done=r["done"], expected=r["expected"]))
     for r in partnership_rows:
-        reasons = []
-        if r["behind"]:
-            reasons.append(_("共建活动 %(done)s/%(expected)s 次（差 %(gap)s 次）") % {
-                "done": r["done"], "expected": r["expected"], "gap": r["expected"] - r["done"]})
-        if not r["plan_filed"]:
-            reasons.append(_("年度共建方案未备案"))
+        reasons = _joint_reasons(r, plan_missing=_("年度共建方案未备案"))
         if reasons:
-            behind.append({"mode": _("党建共建"), "name": r["name"], "reasons": reasons, "link": r["link"],
-                           "ratio": _ratio(r["done"], r["expected"]), "gap": r["expected"] - r["done"],
-                           "done": r["done"], "expected": r["expected"]})
+            behind.append(_behind_entry(_("党建共建"), r, reasons, done=r["done"], expected=r["expected"]))
     for r in department_rows:
         reasons = []
         if r["behind_count"]:
@@ -503,9 +489,7 @@ def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
         if not r["plan_filed"]:
             reasons.append(_("年度重点工作方案未备案"))
         if reasons:
-            behind.append({"mode": _("党建+业务"), "name": r["name"], "reasons": reasons, "link": r["link"],
-                           "ratio": _ratio(r["done"], r["due"]), "gap": r["due"] - r["done"],
-                           "done": r["done"], "expected": r["due"]})
+            behind.append(_behind_entry(_("党建+业务"), r, reasons, done=r["done"], expected=r["due"]))
     behind.sort(key=lambda b: (b["ratio"], -b["gap"], b["name"]))
 
     # --- activity by month and by kind (all activities of the year up to the quarter end), in one scan
@@ -570,6 +554,22 @@ def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
         "totals": totals,
         "rankings": _rankings(quarter),
     }
+
+
+def _joint_reasons(row: dict, *, plan_missing: str) -> list[str]:
+    """Why a pair or partnership is behind: joint activities short of pace, its annual plan not filed."""
+    reasons = []
+    if row["behind"]:
+        reasons.append(_("共建活动 %(done)s/%(expected)s 次（差 %(gap)s 次）") % {
+            "done": row["done"], "expected": row["expected"], "gap": row["expected"] - row["done"]})
+    if not row["plan_filed"]:
+        reasons.append(plan_missing)
+    return reasons
+
+
+def _behind_entry(mode: str, row: dict, reasons: list[str], *, done: int, expected: int) -> dict:
+    return {"mode": mode, "name": row["name"], "reasons": reasons, "link": row["link"],
+            "ratio": _ratio(done, expected), "gap": expected - done, "done": done, "expected": expected}
 
 
 def _network(groups: list[dict]) -> dict:

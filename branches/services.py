@@ -310,7 +310,7 @@ def save_key_work_plan(
     if document is not None:
         from branches.imports import check_evidence_file
 
-        check_evidence_file(document)
+        check_evidence_file(document, field="document")
         plan.document = document
     plan.full_clean(exclude=["version"])
     save_versioned(plan, expected_version=expected_version)

@@ -31,7 +31,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from branches.access import Person
+from branches.access import Person, visible_branches
 from branches.models import Branch, ExternalOrganization, Member
 from branches.periods import Quarter
 from config.api.fields import QuarterField, ScopedPrimaryKeyRelatedField
@@ -108,22 +108,23 @@ class PaceFieldsMixin(serializers.Serializer):
         return getattr(obj, "joint_done", 0) < getattr(obj, "expected_now", 0)
 
 
-class PairOrPartnershipWriteMixin:
-    """Records of a pair or a partnership: written by the officers of its branches."""
+class OfficerWriteMixin:
+    """Written by branch officers (and the organisation department)."""
 
     def may_write(self, person: Person) -> bool:
         return person.is_org_admin or person.is_branch_officer
 
-    def branch_ids_of(self, obj) -> set[int]:
-        owner = getattr(obj, "pair", None) or getattr(obj, "partnership", None)
-        if isinstance(owner, Pair):
-            return selectors.pair_branch_ids(owner)
-        if isinstance(owner, Partnership):
-            return {owner.branch_id}
-        return set()
+
+class PairOrPartnershipWriteMixin(OfficerWriteMixin):
+    """Records of a pair or a partnership: written by the officers of its branches."""
+
+    def owner_of_record(self, obj) -> Pair | Partnership | None:
+        return getattr(obj, "pair", None) or getattr(obj, "partnership", None)
 
     def may_write_object(self, person: Person, obj) -> bool:
-        return person.is_org_admin or bool(self.branch_ids_of(obj) & person.branch_ids)
+        owner = self.owner_of_record(obj)
+        return person.is_org_admin or (
+            owner is not None and bool(pairing_services.owner_branch_ids(owner) & person.branch_ids))
 
 
 # ============================================================================================ pairs
@@ -227,22 +228,12 @@ class PartnershipViewSet(ScopedModelViewSet):
 # ============================================================================================ plans etc.
 
 
-def pairs_scope(user):
-    return selectors.pairs_for(user)
-
-
-def partnerships_scope(user):
-    return selectors.partnerships_for(user)
-
-
-def visible_branches_scope(user):
-    from branches.access import visible_branches
-
-    return visible_branches(user)
-
-
-def owner_of(data: dict):
-    return data.get("pair") or data.get("partnership")
+def one_owner(data: dict) -> Pair | Partnership:
+    """The pair or the partnership a new record belongs to: exactly one of the two must be given."""
+    pair, partnership = data.get("pair"), data.get("partnership")
+    if bool(pair) == bool(partnership):
+        raise DjangoValidationError({"pair": [_("请选择一个共建对子或一个党建共建（只能选其一）。")]})
+    return pair or partnership
 
 
 class AnnualPlanSerializer(serializers.ModelSerializer):
@@ -254,9 +245,9 @@ class AnnualPlanSerializer(serializers.ModelSerializer):
 
 
 class AnnualPlanWriteSerializer(serializers.Serializer):
-    pair = ScopedPrimaryKeyRelatedField(scope=pairs_scope, queryset=Pair.objects.all(), required=False,
+    pair = ScopedPrimaryKeyRelatedField(scope=selectors.pairs_for, queryset=Pair.objects.all(), required=False,
                                         allow_null=True)
-    partnership = ScopedPrimaryKeyRelatedField(scope=partnerships_scope, queryset=Partnership.objects.all(),
+    partnership = ScopedPrimaryKeyRelatedField(scope=selectors.partnerships_for, queryset=Partnership.objects.all(),
                                                required=False, allow_null=True)
     goals = serializers.CharField(required=False, allow_blank=True, default="")
     measures = serializers.CharField(required=False, allow_blank=True, default="")
@@ -298,17 +289,13 @@ class AnnualPlanViewSet(PairOrPartnershipWriteMixin, ScopedModelViewSet):
         return {field: getattr(instance, field) for field in pairing_services.PLAN_FIELDS}
 
     def _file(self, owner, data):
-        if owner is None:
-            raise DjangoValidationError({"pair": [_("请选择一个共建对子或一个党建共建（只能选其一）。")]})
         document = data.pop("document", None)
         version = data.pop("version", None)
         return pairing_services.file_annual_plan(user=self.request.user, owner=owner, data=data,
                                                  document=document, expected_version=version)
 
     def create_record(self, data):
-        if data.get("pair") and data.get("partnership"):
-            raise DjangoValidationError({"pair": [_("请选择一个共建对子或一个党建共建（只能选其一）。")]})
-        return self._file(owner_of(data), data)
+        return self._file(one_owner(data), data)
 
     def update_record(self, instance, data):
         data.pop("pair", None)
@@ -328,7 +315,7 @@ class KeyProjectSerializer(serializers.ModelSerializer):
 
 
 class KeyProjectWriteSerializer(serializers.Serializer):
-    pair = ScopedPrimaryKeyRelatedField(scope=pairs_scope, queryset=Pair.objects.all())
+    pair = ScopedPrimaryKeyRelatedField(scope=selectors.pairs_for, queryset=Pair.objects.all())
     kind = serializers.ChoiceField(choices=KeyProject.Kind.choices, required=False)
     title = serializers.CharField(allow_blank=True, max_length=200)
     goal = serializers.CharField(required=False, allow_blank=True, default="")
@@ -382,7 +369,7 @@ class ProjectTaskSerializer(serializers.ModelSerializer):
 
 
 class ProjectTaskWriteSerializer(serializers.Serializer):
-    project = ScopedPrimaryKeyRelatedField(scope=lambda user: selectors.key_projects_for(user),
+    project = ScopedPrimaryKeyRelatedField(scope=selectors.key_projects_for,
                                            queryset=KeyProject.objects.all())
     title = serializers.CharField(allow_blank=True, max_length=300)
     due_date = serializers.DateField(required=False, allow_null=True)
@@ -428,8 +415,8 @@ class ProjectTaskViewSet(PairOrPartnershipWriteMixin, ScopedCreateReadViewSet):
     def scope_queryset(self, qs):
         return selectors.tasks_for(self.request.user)
 
-    def branch_ids_of(self, obj):
-        return selectors.pair_branch_ids(obj.project.pair)
+    def owner_of_record(self, obj):
+        return obj.project.pair
 
     def create_record(self, data):
         project = data.pop("project")
@@ -473,9 +460,9 @@ class JointMeetingSerializer(serializers.ModelSerializer):
 
 
 class JointMeetingWriteSerializer(serializers.Serializer):
-    pair = ScopedPrimaryKeyRelatedField(scope=pairs_scope, queryset=Pair.objects.all(), required=False,
+    pair = ScopedPrimaryKeyRelatedField(scope=selectors.pairs_for, queryset=Pair.objects.all(), required=False,
                                         allow_null=True)
-    partnership = ScopedPrimaryKeyRelatedField(scope=partnerships_scope, queryset=Partnership.objects.all(),
+    partnership = ScopedPrimaryKeyRelatedField(scope=selectors.partnerships_for, queryset=Partnership.objects.all(),
                                                required=False, allow_null=True)
     date = serializers.DateField(allow_null=True)
     topic = serializers.CharField(allow_blank=True, max_length=200)
@@ -514,9 +501,7 @@ class JointMeetingViewSet(PairOrPartnershipWriteMixin, ScopedModelViewSet):
         return {"date": instance.date, **{f: getattr(instance, f) for f in pairing_services.MEETING_FIELDS}}
 
     def create_record(self, data):
-        owner = owner_of(data)
-        if owner is None or (data.get("pair") and data.get("partnership")):
-            raise DjangoValidationError({"pair": [_("请选择一个共建对子或一个党建共建（只能选其一）。")]})
+        owner = one_owner(data)
         file = data.pop("file", None)
         return pairing_services.record_meeting(user=self.request.user, owner=owner, data=data, file=file)
 
@@ -536,7 +521,7 @@ class ProblemSerializer(serializers.ModelSerializer):
 
 
 class ProblemWriteSerializer(serializers.Serializer):
-    pair = ScopedPrimaryKeyRelatedField(scope=pairs_scope, queryset=Pair.objects.all())
+    pair = ScopedPrimaryKeyRelatedField(scope=selectors.pairs_for, queryset=Pair.objects.all())
     raised_by = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), allow_null=True)
     title = serializers.CharField(allow_blank=True, max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -613,7 +598,7 @@ class InformationExchangeSerializer(serializers.ModelSerializer):
 
 
 class InformationExchangeWriteSerializer(serializers.Serializer):
-    partnership = ScopedPrimaryKeyRelatedField(scope=partnerships_scope, queryset=Partnership.objects.all())
+    partnership = ScopedPrimaryKeyRelatedField(scope=selectors.partnerships_for, queryset=Partnership.objects.all())
     kind = serializers.ChoiceField(choices=InformationExchange.Kind.choices, allow_blank=True)
     period_year = serializers.IntegerField(required=False, allow_null=True)
     period_month = serializers.IntegerField(allow_null=True)
@@ -711,15 +696,15 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class ActivityWriteSerializer(serializers.Serializer):
     owner_branch = ScopedPrimaryKeyRelatedField(
-        scope=visible_branches_scope, queryset=Branch.objects.all(), required=False,
+        scope=visible_branches, queryset=Branch.objects.all(), required=False,
         help_text=gettext_lazy("填报支部（新建时必填；修改时不变）"))
     date = serializers.DateField(allow_null=True)
     title = serializers.CharField(allow_blank=True, max_length=200)
     kind = serializers.PrimaryKeyRelatedField(queryset=ActivityKind.objects.all(), allow_null=True)
     branches = serializers.PrimaryKeyRelatedField(queryset=Branch.objects.all(), many=True, required=False)
-    pair = ScopedPrimaryKeyRelatedField(scope=pairs_scope, queryset=Pair.objects.all(), required=False,
+    pair = ScopedPrimaryKeyRelatedField(scope=selectors.pairs_for, queryset=Pair.objects.all(), required=False,
                                         allow_null=True)
-    partnership = ScopedPrimaryKeyRelatedField(scope=partnerships_scope, queryset=Partnership.objects.all(),
+    partnership = ScopedPrimaryKeyRelatedField(scope=selectors.partnerships_for, queryset=Partnership.objects.all(),
                                                required=False, allow_null=True)
     attendees = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), many=True, required=False)
     guest_count = serializers.IntegerField(required=False, default=0)
@@ -748,7 +733,7 @@ class ActivityFilter(filters.FilterSet):
         return qs.filter(joint) if value else qs.exclude(joint)
 
 
-class ActivityViewSet(ScopedModelViewSet):
+class ActivityViewSet(OfficerWriteMixin, ScopedModelViewSet):
     """Activities branches log, joint activities of pairs and partnerships among them. Evidence files
     can be sent with the activity (multipart `files`) or added later through /api/evidence/."""
 
@@ -761,9 +746,6 @@ class ActivityViewSet(ScopedModelViewSet):
 
     def scope_queryset(self, qs):
         return selectors.activities_for(self.request.user).prefetch_related("branches", "attendees", "evidence")
-
-    def may_write(self, person):
-        return person.is_org_admin or person.is_branch_officer
 
     def may_write_object(self, person, obj):
         return pairing_services.can_edit_activity(self.request.user, obj)
@@ -791,7 +773,7 @@ class ActivityViewSet(ScopedModelViewSet):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
-    activity = ScopedPrimaryKeyRelatedField(scope=lambda user: selectors.activities_for(user),
+    activity = ScopedPrimaryKeyRelatedField(scope=selectors.activities_for,
                                             queryset=Activity.objects.all())
     files = serializers.ListField(child=serializers.FileField(), allow_empty=True,
                                   help_text=gettext_lazy("一个或多个文件（multipart），按内容检查类型"))
@@ -803,7 +785,7 @@ class EvidenceFilter(filters.FilterSet):
         fields = {"activity": ["exact"], "content_type": ["exact"]}
 
 
-class EvidenceViewSet(ScopedCreateReadDeleteViewSet):
+class EvidenceViewSet(OfficerWriteMixin, ScopedCreateReadDeleteViewSet):
     """Evidence files of activities (photos, sign-in sheets, PDF, Word, Excel), checked by content as on
     the pages. POST multipart `activity` + `files`; answers the created files."""
 
@@ -817,9 +799,6 @@ class EvidenceViewSet(ScopedCreateReadDeleteViewSet):
 
     def scope_queryset(self, qs):
         return qs.filter(activity__in=selectors.activities_for(self.request.user).values("pk"))
-
-    def may_write(self, person):
-        return person.is_org_admin or person.is_branch_officer
 
     def may_write_object(self, person, obj):
         return pairing_services.can_edit_activity(self.request.user, obj.activity)

@@ -6,6 +6,7 @@ person's scope is simply not in their querysets (pages answer 404).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -276,6 +277,30 @@ def _pace_quarter(year: int, today: date) -> int:
     if year > today.year:
         return 0
     return Quarter.of(today).number
+
+
+def pace_rows(*, pairs: Iterable[Pair], partnerships: Iterable[Partnership], year: int, today: date) -> dict:
+    """Rows of the pair list: each pair's and partnership's joint-activity pace and plan state in `year`,
+    in a fixed number of queries. Answers {"pair": [...], "partnership": [...]}, rows in the given order."""
+    owners = {"pair": list(pairs), "partnership": list(partnerships)}
+    counts = {
+        (row["pair_id"], row["partnership_id"]): row["n"]
+        for row in Activity.objects.filter(kind__counts_as_joint=True, date__year=year)
+        .filter(Q(pair__in=owners["pair"]) | Q(partnership__in=owners["partnership"]))
+        .values("pair_id", "partnership_id").annotate(n=Count("pk"))
+    }
+    plans = {(p.pair_id, p.partnership_id): p for p in AnnualPlan.objects.filter(
+        Q(pair__in=owners["pair"]) | Q(partnership__in=owners["partnership"]))}
+    deadline = YearSettings.deadline_for(year)
+    number = _pace_quarter(year, today)
+    rows: dict[str, list[dict]] = {}
+    for kind, items in owners.items():
+        rows[kind] = []
+        for obj in items:
+            key = (obj.pk, None) if kind == "pair" else (None, obj.pk)
+            rows[kind].append({"kind": kind, "obj": obj, "pace": _pace(counts.get(key, 0), obj.yearly_minimum, number),
+                               "plan": _plan_state(plans.get(key), deadline, today)})
+    return rows
 
 
 def branch_obligations(*, branch: Branch, year: int, today: date) -> dict:

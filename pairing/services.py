@@ -131,9 +131,9 @@ def _deny() -> PermissionDenied:
 
 
 def owner_branch_ids(owner: Pair | Partnership) -> set[int]:
-    if isinstance(owner, Pair):
-        return {owner.lead_branch_id, *PairGrassroots.objects.filter(pair=owner).values_list("branch_id", flat=True)}
-    return {owner.branch_id}
+    from pairing.selectors import pair_branch_ids
+
+    return pair_branch_ids(owner) if isinstance(owner, Pair) else {owner.branch_id}
 
 
 def can_edit_owner(user, owner: Pair | Partnership) -> bool:
@@ -186,6 +186,11 @@ def _lock_errors(day: date | None, field: str = "date") -> dict:
     return {}
 
 
+def _add_lock_errors(errors: dict, day: date | None, field: str = "date") -> None:
+    for name, items in _lock_errors(day, field).items():
+        errors.setdefault(name, []).extend(items)
+
+
 def ensure_open(day: date | None, field: str = "date") -> None:
     errors = _lock_errors(day, field)
     if errors:
@@ -221,6 +226,20 @@ def _check_past_date(errors: dict, day: date | None, field: str, *, required: bo
         _add(errors, field, _("日期不能晚于今天（%(today)s）。") % {"today": _today().isoformat()})
     if year and day.year != year:
         _add(errors, field, _("日期必须在 %(year)s 年度内。") % {"year": year})
+
+
+def _checked_document(errors: dict, file: UploadedFile | None, field: str) -> uploads.CheckedFile | None:
+    """The attachment checked by content (None when none was sent); its errors go to `errors`."""
+    try:
+        return uploads.check_document(file, field=field)
+    except ValidationError as exc:
+        _merge(errors, exc)
+        return None
+
+
+def _author(user):
+    """The user to record as author; None for callers without an account (imports, demo data)."""
+    return user if getattr(user, "pk", None) else None
 
 
 def _text(data: dict, key: str) -> str:
@@ -326,9 +345,7 @@ def _apply_activity(activity: Activity, *, user, branch: Branch, data: dict,
             checked = []
     else:
         checked = []
-    errors_lock = _lock_errors(day) if day else {}
-    for field, items in errors_lock.items():
-        errors.setdefault(field, []).extend(items)
+    _add_lock_errors(errors, day)
     _raise(errors)
 
     activity.date = day
@@ -353,7 +370,7 @@ def log_activity(*, user, branch: Branch, data: dict, files: Iterable[UploadedFi
     guest_count, location, summary. The own branch always takes part; partner branches make it the
     pair's joint activity, and choosing the pair with none of its partner branches ticked adds them."""
     _ensure_branch(user, branch)
-    activity = Activity(owner_branch=branch, created_by=user if getattr(user, "pk", None) else None)
+    activity = Activity(owner_branch=branch, created_by=_author(user))
     return _apply_activity(activity, user=user, branch=branch, data=data, files=files, existing_files=0)
 
 
@@ -422,18 +439,14 @@ def file_annual_plan(*, user, owner: Pair | Partnership, data: dict, document: U
     errors: dict = {}
     if not _text(data, "goals"):
         _add(errors, "goals", _("请填写工作目标。"))
-    checked = None
-    try:
-        checked = uploads.check_document(document, field="document")
-    except ValidationError as exc:
-        _merge(errors, exc)
+    checked = _checked_document(errors, document, "document")
     _raise(errors)
     for field in PLAN_FIELDS:
         setattr(plan, field, _text(data, field))
     plan.year = owner.year
     if plan.filed_on is None:
         plan.filed_on = _today()
-        plan.filed_by = user if getattr(user, "pk", None) else None
+        plan.filed_by = _author(user)
     old_document = plan.document if plan.pk and plan.document else None
     if checked is not None:
         plan.document.save(checked.stored_name(), uploads.stored_content(checked), save=False)
@@ -545,8 +558,7 @@ def complete_task(*, user, task: ProjectTask, completed_on: date | None = None,
     _check_past_date(errors, completed_on, "completed_on")
     if task.claimed_on and completed_on < task.claimed_on:
         _add(errors, "completed_on", _("完成日期不能早于领办日期。"))
-    for field, items in _lock_errors(completed_on, "completed_on").items():
-        errors.setdefault(field, []).extend(items)
+    _add_lock_errors(errors, completed_on, "completed_on")
     _raise(errors)
     task.completed_on = completed_on
     task.status = ProjectTask.Status.DONE
@@ -582,8 +594,7 @@ def _apply_problem(problem: Problem, data: dict) -> Problem:
     status = data.get("status") or Problem.Status.OPEN
     if status == Problem.Status.SOLVED and problem.status != Problem.Status.SOLVED:
         _add(errors, "status", _("请通过“登记解决”填写解决措施和日期。"))
-    for field, items in _lock_errors(raised_on, "raised_on").items():
-        errors.setdefault(field, []).extend(items)
+    _add_lock_errors(errors, raised_on, "raised_on")
     _raise(errors)
     problem.raised_by = raised_by
     problem.title = _text(data, "title")
@@ -616,8 +627,7 @@ def solve_problem(*, user, problem: Problem, solution: str, solved_on: date | No
     _check_past_date(errors, solved_on, "solved_on")
     if problem.raised_on and solved_on < problem.raised_on:
         _add(errors, "solved_on", _("解决日期不能早于提出日期。"))
-    for field, items in _lock_errors(solved_on, "solved_on").items():
-        errors.setdefault(field, []).extend(items)
+    _add_lock_errors(errors, solved_on, "solved_on")
     _raise(errors)
     problem.solution = solution.strip()
     problem.solved_on = solved_on
@@ -643,19 +653,14 @@ def record_meeting(*, user, owner: Pair | Partnership | None = None, data: dict,
     else:
         _ensure_owner(user, owner)
         meeting = JointMeeting(**{"pair" if isinstance(owner, Pair) else "partnership": owner},
-                               created_by=user if getattr(user, "pk", None) else None)
+                               created_by=_author(user))
     errors: dict = {}
     day = data.get("date")
     _check_past_date(errors, day, "date", year=owner.year)
     if not _text(data, "topic"):
         _add(errors, "topic", _("请填写会议议题。"))
-    checked = None
-    try:
-        checked = uploads.check_document(file, field="file")
-    except ValidationError as exc:
-        _merge(errors, exc)
-    for field, items in _lock_errors(day).items():
-        errors.setdefault(field, []).extend(items)
+    checked = _checked_document(errors, file, "file")
+    _add_lock_errors(errors, day)
     _raise(errors)
     meeting.date = day
     for field in MEETING_FIELDS:
@@ -693,7 +698,7 @@ def record_information_exchange(*, user, partnership: Partnership | None = None,
     else:
         _ensure_owner(user, partnership)
         exchange = InformationExchange(partnership=partnership,
-                                       created_by=user if getattr(user, "pk", None) else None)
+                                       created_by=_author(user))
     errors: dict = {}
     kind = data.get("kind")
     if kind not in InformationExchange.Kind.values:
@@ -710,8 +715,7 @@ def record_information_exchange(*, user, partnership: Partnership | None = None,
         _add(errors, "content", _("请填写互通内容。"))
     if not errors.get("period_month") and not errors.get("period_year"):
         period_start = date(period_year, month, 1)
-        for field, items in _lock_errors(period_start, "period_month").items():
-            errors.setdefault(field, []).extend(items)
+        _add_lock_errors(errors, period_start, "period_month")
         if exchanged_on and exchanged_on < period_start:
             _add(errors, "exchanged_on", _("互通日期不能早于所属月份。"))
         duplicate = InformationExchange.objects.filter(
@@ -720,11 +724,7 @@ def record_information_exchange(*, user, partnership: Partnership | None = None,
         if kind and duplicate.exists():
             _add(errors, "period_month", _("%(year)s 年 %(month)s 月的“%(kind)s”已登记，请修改原记录。") % {
                 "year": period_year, "month": month, "kind": InformationExchange.Kind(kind).label})
-    checked = None
-    try:
-        checked = uploads.check_document(file, field="file")
-    except ValidationError as exc:
-        _merge(errors, exc)
+    checked = _checked_document(errors, file, "file")
     _raise(errors)
     exchange.kind = kind
     exchange.period_year = period_year

@@ -8,7 +8,7 @@ discard a draft) are the organisation department's, through `scoring.services`.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -22,6 +22,7 @@ from config.api.fields import QuarterField
 from config.api.filters import QuarterFilter
 from config.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, branch_scope
 from scoring import services as scoring_services
+from scoring.locks import ensure_quarter_open
 from scoring.models import (
     CompileJob,
     ManualScore,
@@ -135,15 +136,13 @@ class ManualScoreViewSet(ScopedModelViewSet):
                 "points": str(instance.points), "reason": instance.reason, "version": instance.version}
 
     def _save(self, data):
-        from scoring.locks import ensure_quarter_open
-
         quarter = data.pop("quarter")
-        ensure_quarter_open(quarter.start)
         version = data.pop("version", None)
         return scoring_services.save_manual_score(quarter=quarter, user=self.request.user,
                                                   expected_version=version, **data)
 
     def create_record(self, data):
+        ensure_quarter_open(data["quarter"].start)  # an update is checked by ensure_open (record_date)
         return self._save(data)
 
     def update_record(self, instance, data):
@@ -249,8 +248,7 @@ class RankingSnapshotViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request, *args, **kwargs):
-        snapshot = self.get_object()
-        self.check_object_permissions(request, snapshot)
+        snapshot = self.get_object()  # checks the object permissions
         scoring_services.discard_draft(snapshot=snapshot, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -287,7 +285,7 @@ class RankingEntryViewSet(ScopedReadOnlyViewSet):
             return qs.none()
         qs = qs.filter(snapshot__status=RankingSnapshot.Status.PUBLISHED)
         ids = branch_scope(self.request.user)
-        return qs if ids is None else qs.filter(Q(branch__in=ids))
+        return qs if ids is None else qs.filter(branch__in=ids)
 
 
 class CompileJobFilter(filters.FilterSet):

@@ -6,7 +6,7 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Prefetch, QuerySet
 
 from branches.periods import Quarter
 from scoring.engine.compile import rubric_for  # noqa: F401 - part of the read API
@@ -92,7 +92,9 @@ def snapshot_table(*, snapshot: RankingSnapshot) -> list[dict]:
 
 
 def entry_for(*, snapshot: RankingSnapshot, branch_id: int) -> SnapshotEntry | None:
-    return snapshot.entries.filter(branch_id=branch_id).prefetch_related("item_scores").first()
+    """A branch's entry in a snapshot with its item scores in rubric order."""
+    return snapshot.entries.filter(branch_id=branch_id).prefetch_related(
+        Prefetch("item_scores", queryset=SnapshotItemScore.objects.order_by("position"))).first()
 
 
 def _stats(values: list[Decimal]) -> dict:

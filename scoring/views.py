@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.access import person_for, visible_branches
+from branches.forms import apply_errors
 from branches.models import Branch
 from branches.periods import Quarter
 from scoring import selectors, services
 from scoring.exporters import QuarterScoresExporter
 from scoring.forms import CopyRubricForm, ManualScoreForm, RubricItemForm, VetoForm
 from scoring.links import evidence_url
-from scoring.models import CompileJob, RankingSnapshot, Rubric, RubricItem, SnapshotItemScore
+from scoring.models import CompileJob, RankingSnapshot, Rubric, RubricItem
 
 
 def org_admin_required(view):
@@ -170,8 +171,7 @@ def branch_score(request: HttpRequest, pk: int, branch_id: int) -> HttpResponse:
     snapshot = _readable_snapshot(request, pk)
     if not _sees_all(person) and not visible_branches(request.user).filter(pk=branch_id).exists():
         raise Http404
-    entry = snapshot.entries.filter(branch_id=branch_id).prefetch_related(
-        Prefetch("item_scores", queryset=SnapshotItemScore.objects.order_by("position"))).first()
+    entry = selectors.entry_for(snapshot=snapshot, branch_id=branch_id)
     if entry is None:
         raise Http404
     admin_links = person.is_org_admin and request.user.is_staff
@@ -204,8 +204,6 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         exporter.write_csv(buffer)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    from urllib.parse import quote
-
     name = exporter.filename(fmt)
     response["Content-Disposition"] = f"attachment; filename=\"cup-{snapshot.quarter}-v{snapshot.version}.{fmt}\"; " \
                                       f"filename*=UTF-8''{quote(name)}"
@@ -332,9 +330,7 @@ def rubric_item_edit(request: HttpRequest, pk: int, item_id: int | None = None) 
             messages.success(request, _("已保存评分项“%(name)s”。") % {"name": item.name})
             return redirect("scoring:rubric_detail", pk=rubric.pk)
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                for err in errs:
-                    form.add_error(field if field in form.fields else None, err)
+            apply_errors(form, exc)
     return render(request, "scoring/rubric_item_form.html", {"rubric": rubric, "item": item, "form": form})
 
 

@@ -105,6 +105,7 @@ class SupervisionGroupViewSet(ScopedReadOnlyViewSet):
     filterset_fields = {"round": ["exact"], "round__year": ["exact"]}
     ordering_fields = ["id", "name"]
     ordering = ["round", "id"]
+
     def scope_queryset(self, qs):
         return qs.filter(pk__in=_groups_scope(self.request.user).values("pk"))
 
@@ -157,9 +158,6 @@ class VisitFilter(filters.FilterSet):
 class InspectorWriteMixin:
     def may_write(self, person: Person) -> bool:
         return person.is_org_admin or person.is_inspector
-
-    def may_write_object(self, person: Person, obj) -> bool:
-        return self.may_write(person)
 
 
 class VisitViewSet(InspectorWriteMixin, ScopedCreateReadViewSet):
@@ -297,9 +295,6 @@ class RectificationViewSet(ScopedReadOnlyViewSet):
 
     def may_write(self, person: Person) -> bool:
         return person.is_org_admin or person.is_inspector or person.is_branch_officer
-
-    def may_write_object(self, person: Person, obj) -> bool:
-        return self.may_write(person)
 
     @extend_schema(request=TransitionRequestSerializer, responses={200: RectificationSerializer})
     @action(detail=True, methods=["post"])

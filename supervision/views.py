@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.access import person_for
+from branches.forms import apply_errors
 from branches.models import Branch
 from supervision import selectors, services
 from supervision.forms import (
@@ -43,15 +44,8 @@ def _errors(exc: ValidationError) -> str:
     return "；".join(str(m) for m in exc.messages)
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for err in errs:
-                form.add_error(target, err)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+def _form_errors(form) -> str:
+    return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
 
 def _year(request: HttpRequest) -> int:
@@ -121,7 +115,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         try:
             supervision_round = services.create_round(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("督导轮次已创建。"))
             return redirect("supervision:round_detail", pk=supervision_round.pk)
@@ -168,7 +162,7 @@ def round_sample(request: HttpRequest, pk: int) -> HttpResponse:
     supervision_round = get_object_or_404(SupervisionRound, pk=pk)
     form = SampleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
         return redirect("supervision:round_detail", pk=pk)
     try:
         drawn = services.draw_sample(round=supervision_round, per_kind=form.cleaned_data["per_kind"],
@@ -195,7 +189,7 @@ def group_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     return redirect("supervision:round_detail", pk=pk)
 
 
@@ -272,7 +266,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             visit = services.record_visit(group=group, by=request.user, findings=findings, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("督导记录已保存，短板已生成整改事项。"))
             return redirect("supervision:visit_detail", pk=visit.pk)
@@ -291,11 +285,11 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Rectifications
 
 
-@login_required
-def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rectification = selectors.get_rectification_for(request.user, pk)
+def _rectification_page(request: HttpRequest, rectification: Rectification, *, posted=None) -> HttpResponse:
+    """The rectification's page; `posted` (a rejected action's form data) is filled back into that action."""
     targets = services.allowed_targets_for(request.user, rectification)
-    actions = [{"to_state": t, "label": services.ACTION_LABELS[t], "form": TransitionForm(initial={"to_state": t})}
+    actions = [{"to_state": t, "label": services.ACTION_LABELS[t],
+                "posted": posted if posted is not None and posted.get("to_state") == t else None}
                for t in targets]
     return render(request, "supervision/rectification_detail.html", {
         "r": rectification,
@@ -310,13 +304,18 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _rectification_page(request, selectors.get_rectification_for(request.user, pk))
+
+
+@login_required
 @require_POST
 def rectification_transition(request: HttpRequest, pk: int) -> HttpResponse:
     rectification = selectors.get_rectification_for(request.user, pk)
     form = TransitionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("supervision:rectification_detail", pk=pk)
+        messages.error(request, _form_errors(form))
+        return _rectification_page(request, rectification, posted=request.POST)
     data = form.cleaned_data
     try:
         services.transition_rectification(
@@ -325,8 +324,9 @@ def rectification_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("整改事项已更新为“%(state)s”。") % {"state": rectification.get_state_display()})
+        # What was typed stays in the form (the page is shown again, not redirected to).
+        return _rectification_page(request, selectors.get_rectification_for(request.user, pk), posted=request.POST)
+    messages.success(request, _("整改事项已更新为“%(state)s”。") % {"state": rectification.get_state_display()})
     return redirect("supervision:rectification_detail", pk=pk)
 
 

@@ -6,8 +6,8 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _chinese_and_clean_media(settings):
-    """Tests read messages in Chinese, as users do, and write uploads to a throwaway folder."""
+def _chinese():
+    """Tests read messages in Chinese, as users do."""
     translation.activate("zh-hans")
     yield
     translation.deactivate()
@@ -23,5 +23,6 @@ def _empty_cache():
 
 @pytest.fixture(scope="session", autouse=True)
 def _remove_test_media():
+    """Uploads go to a throwaway folder (config/settings/test.py); it goes when the run ends."""
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from branches import forms
 from branches.access import person_for
 from branches.periods import MAX_YEAR, MIN_YEAR
 
@@ -65,6 +68,21 @@ def year_param(request, default: int | None = None) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return default or timezone.localdate().year
     return year
+
+
+def form_page(request, *, form, save, title: str, back_url: str, success: str, subtitle: str = ""):
+    """GET shows the form; POST parses it and hands it to the service, showing its errors on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(back_url)
+    return render(request, "branches/console/form.html", {
+        "form": form, "title": title, "subtitle": subtitle, "back_url": back_url,
+    }, status=400 if request.method == "POST" else 200)
 
 
 def paginate(request, queryset, per_page: int = 30):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import forms, selectors, services
-from branches.imports import IMPORT_KINDS, build_template, run_import
+from branches.imports import IMPORT_KINDS, XLSX_MIME, build_template, run_import
 from branches.models import (
     AssessmentContent,
     Branch,
@@ -22,22 +22,7 @@ from branches.models import (
     Role,
     Unit,
 )
-from branches.views.common import org_admin_required, paginate, year_param
-
-
-def _form_page(request, *, form, save, title: str, back_url: str, success: str, subtitle: str = ""):
-    """GET shows the form; POST parses it and hands it to the service, showing its errors on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(back_url)
-    return render(request, "branches/console/form.html", {
-        "form": form, "title": title, "subtitle": subtitle, "back_url": back_url,
-    }, status=400 if request.method == "POST" else 200)
+from branches.views.common import form_page, org_admin_required, paginate, year_param
 
 
 @org_admin_required
@@ -67,7 +52,7 @@ def unit_edit(request, pk: int | None = None):
         services.save_unit(unit=unit, code=data["code"], name=data["name"], kind=data["kind"], parent=data["parent"],
                            sort_order=data["sort_order"] or 0)
 
-    return _form_page(request, form=form, save=save, title=_("编辑单位") if unit else _("新增单位"),
+    return form_page(request, form=form, save=save, title=_("编辑单位") if unit else _("新增单位"),
                       back_url=reverse("branches:unit_list"), success=_("单位已保存。"))
 
 
@@ -93,7 +78,7 @@ def branch_edit(request, pk: int | None = None):
         services.save_branch(branch=branch, code=data["code"], name=data["name"], unit=data["unit"],
                              secretary=data.get("secretary"), is_active=data.get("is_active", False))
 
-    return _form_page(request, form=form, save=save, title=_("编辑党支部") if branch else _("新增党支部"),
+    return form_page(request, form=form, save=save, title=_("编辑党支部") if branch else _("新增党支部"),
                       back_url=reverse("branches:branch_list"), success=_("党支部已保存。"))
 
 
@@ -129,7 +114,7 @@ def member_edit(request, pk: int | None = None):
             is_active=data.get("is_active", False),
         )
 
-    return _form_page(request, form=form, save=save, title=_("编辑党员") if member else _("新增党员"),
+    return form_page(request, form=form, save=save, title=_("编辑党员") if member else _("新增党员"),
                       back_url=reverse("branches:member_list"), success=_("党员信息已保存。"))
 
 
@@ -146,7 +131,7 @@ def external_org_edit(request, pk: int | None = None):
     def save(data):
         services.save_external_org(org=org, **{k: data.get(k) or "" for k in form.Meta.fields})
 
-    return _form_page(request, form=form, save=save, title=_("编辑外部党组织") if org else _("新增外部党组织"),
+    return form_page(request, form=form, save=save, title=_("编辑外部党组织") if org else _("新增外部党组织"),
                       back_url=reverse("branches:external_org_list"), success=_("外部党组织已保存。"))
 
 
@@ -173,7 +158,7 @@ def person_create(request):
             password=data["password"], kind=data["kind"], branch=data.get("branch"), unit=data.get("unit"),
         )
 
-    return _form_page(request, form=form, save=save, title=_("新增人员及角色"), back_url=reverse("branches:people"),
+    return form_page(request, form=form, save=save, title=_("新增人员及角色"), back_url=reverse("branches:people"),
                       success=_("人员已创建。"))
 
 
@@ -187,7 +172,7 @@ def role_edit(request, pk: int | None = None, user_id: int | None = None):
         services.save_role(role=role, user=user, kind=data["kind"], branch=data.get("branch"), unit=data.get("unit"),
                            member=data.get("member"))
 
-    return _form_page(request, form=form, save=save, title=_("调整角色") if role else _("增加角色"),
+    return form_page(request, form=form, save=save, title=_("调整角色") if role else _("增加角色"),
                       subtitle=user.get_full_name() or user.username, back_url=reverse("branches:people"),
                       success=_("角色已保存。"))
 
@@ -238,10 +223,8 @@ def import_page(request):
 @org_admin_required
 def import_template(request, kind: str):
     if kind not in IMPORT_KINDS:
-        from django.http import Http404
-
         raise Http404
-    response = HttpResponse(build_template(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(build_template(kind), content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{IMPORT_KINDS[kind]["filename"]}"'
     return response
 
@@ -285,7 +268,7 @@ def pair_edit(request, year: int, pk: int | None = None):
         save_pair(year=year, lead_branch=data["lead_branch"], grassroots_branches=list(data["grassroots_branches"]),
                   name=data.get("name") or "", pair=pair)
 
-    return _form_page(request, form=form, save=save, title=_("调整共建对子") if pair else _("新增共建对子"),
+    return form_page(request, form=form, save=save, title=_("调整共建对子") if pair else _("新增共建对子"),
                       subtitle=_("%(year)s 年度") % {"year": year}, back_url=_year_url(year, "pairs"),
                       success=_("共建对子已保存。"))
 
@@ -377,7 +360,7 @@ def assessment_edit(request, year: int, pk: int | None = None):
                                          duty=data.get("duty"), description=data.get("description") or "",
                                          weight=data.get("weight"))
 
-    return _form_page(request, form=form, save=save, title=_("编辑考核内容") if content else _("新增考核内容"),
+    return form_page(request, form=form, save=save, title=_("编辑考核内容") if content else _("新增考核内容"),
                       subtitle=_("%(year)s 年度") % {"year": year}, back_url=_year_url(year, "assessment"),
                       success=_("考核内容已保存。"))
 

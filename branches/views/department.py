@@ -16,7 +16,7 @@ from branches import forms, selectors, services
 from branches.access import person_for
 from branches.models import DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget, Unit
 from branches.periods import Quarter
-from branches.views.common import department_required, year_param
+from branches.views.common import department_required, form_page, year_param
 
 
 def _unit_or_404(request, unit_id) -> Unit:
@@ -100,25 +100,19 @@ def evidence_edit(request, unit_id: int, pk: int | None = None):
     initial = {} if evidence else {"duty": request.GET.get("duty"), "stage": request.GET.get("stage"),
                                    "date": timezone.localdate() if year == timezone.localdate().year else None}
     form = forms.DutyEvidenceForm(request.POST or None, request.FILES or None, instance=evidence, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        upload = request.FILES.get("file")
-        try:
-            services.save_duty_evidence(
-                evidence=evidence, unit=unit, year=year, duty=data["duty"], stage=data["stage"], date=data["date"],
-                description=data["description"], standard=data.get("standard") or "",
-                supervision_responsibility=data.get("supervision_responsibility") or "",
-                assessment_method=data.get("assessment_method") or "", file=upload, user=request.user,
-            )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("四同记录已保存。"))
-            return redirect(_home_url(unit, year, anchor="duties"))
-    return render(request, "branches/console/form.html", {
-        "form": form, "title": _("编辑四同记录") if evidence else _("新增四同记录"),
-        "subtitle": f"{unit.name} · {year}", "back_url": _home_url(unit, year, anchor="duties"), "multipart": True,
-    }, status=400 if request.method == "POST" else 200)
+
+    def save(data):
+        services.save_duty_evidence(
+            evidence=evidence, unit=unit, year=year, duty=data["duty"], stage=data["stage"], date=data["date"],
+            description=data["description"], standard=data.get("standard") or "",
+            supervision_responsibility=data.get("supervision_responsibility") or "",
+            assessment_method=data.get("assessment_method") or "", file=request.FILES.get("file"),
+            user=request.user,
+        )
+
+    return form_page(request, form=form, save=save, title=_("编辑四同记录") if evidence else _("新增四同记录"),
+                     subtitle=f"{unit.name} · {year}", back_url=_home_url(unit, year, anchor="duties"),
+                     success=_("四同记录已保存。"))
 
 
 @department_required
@@ -165,20 +159,14 @@ def task_edit(request, unit_id: int, pk: int | None = None):
         messages.error(request, _("请先建立年度重点工作方案。"))
         return redirect(_home_url(unit, year, anchor="plan"))
     form = forms.KeyWorkTaskForm(request.POST or None, instance=task)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.save_key_work_task(task=task, plan=plan, number=data["number"], title=data["title"],
-                                        duty=data.get("duty"), owner=data.get("owner") or "")
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("重点任务已保存。"))
-            return redirect(_home_url(unit, year, anchor="plan"))
-    return render(request, "branches/console/form.html", {
-        "form": form, "title": _("编辑重点任务") if task else _("新增重点任务"), "subtitle": f"{unit.name} · {year}",
-        "back_url": _home_url(unit, year, anchor="plan"),
-    }, status=400 if request.method == "POST" else 200)
+
+    def save(data):
+        services.save_key_work_task(task=task, plan=plan, number=data["number"], title=data["title"],
+                                    duty=data.get("duty"), owner=data.get("owner") or "")
+
+    return form_page(request, form=form, save=save, title=_("编辑重点任务") if task else _("新增重点任务"),
+                     subtitle=f"{unit.name} · {year}", back_url=_home_url(unit, year, anchor="plan"),
+                     success=_("重点任务已保存。"))
 
 
 @department_required

@@ -30,6 +30,7 @@ from .common import (
     branch_query,
     current_branch,
     message_errors,
+    refuse_if_locked,
     require_edit_activity,
     require_edit_branch,
     today,
@@ -188,9 +189,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity(user=request.user, pk=pk)
     require_edit_activity(request, activity)
-    if services.record_is_locked(activity.date):
-        messages.error(request, services.lock_message(activity.quarter))
-        return redirect("pairing:activity_detail", pk=activity.pk)
+    if refused := refuse_if_locked(request, activity.date, reverse("pairing:activity_detail", args=[activity.pk])):
+        return refused
     branch = activity.owner_branch
     if request.method == "POST":
         form = _activity_form(request, branch=branch, year=activity.date.year, data=request.POST,
@@ -225,9 +225,8 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity(user=request.user, pk=pk)
     require_edit_activity(request, activity)
-    if services.record_is_locked(activity.date):
-        messages.error(request, services.lock_message(activity.quarter))
-        return redirect("pairing:activity_detail", pk=activity.pk)
+    if refused := refuse_if_locked(request, activity.date, reverse("pairing:activity_detail", args=[activity.pk])):
+        return refused
     if request.method == "POST":
         try:
             services.delete_activity(user=request.user, activity=activity)

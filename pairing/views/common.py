@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,14 @@ def require_edit_owner(request: HttpRequest, owner) -> None:
 def require_edit_activity(request: HttpRequest, activity) -> None:
     if not services.can_edit_activity(request.user, activity):
         raise PermissionDenied(_("您只能查看，不能修改这项活动。"))
+
+
+def refuse_if_locked(request: HttpRequest, day, to: str) -> HttpResponse | None:
+    """A redirect to `to` with the lock message when `day`'s quarter has been published, else None."""
+    if not services.record_is_locked(day):
+        return None
+    messages.error(request, services.lock_message(Quarter.of(day)))
+    return redirect(to)
 
 
 def message_errors(request: HttpRequest, exc: ValidationError) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.access import person_for
 from branches.models import YearSettings
-from branches.periods import Quarter, validate_year
+from branches.periods import validate_year
 from pairing import selectors, services
 from pairing.forms import (
     ClaimForm,
@@ -31,10 +31,10 @@ from pairing.forms import (
     SolveForm,
     TaskForm,
 )
-from pairing.models import Activity, AnnualPlan, InformationExchange, JointMeeting, Pair, Partnership
+from pairing.models import AnnualPlan, InformationExchange, JointMeeting, Pair, Partnership
 
 from .activities import _list_branch, attachment_response
-from .common import LockCache, branch_query, message_errors, require_edit_owner, today
+from .common import LockCache, branch_query, message_errors, refuse_if_locked, require_edit_owner, today
 
 # ---------------------------------------------------------------------------------------------
 # Lists and detail pages
@@ -53,29 +53,10 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     if branch is not None:
         pairs = pairs.filter(Q(lead_branch=branch) | Q(grassroots_links__branch=branch)).distinct()
         partnerships = partnerships.filter(branch=branch)
-    pairs, partnerships = list(pairs.order_by("lead_branch__code")), list(partnerships)
-    counts = {
-        (row["pair_id"], row["partnership_id"]): row["n"]
-        for row in Activity.objects.filter(kind__counts_as_joint=True, date__year=year)
-        .filter(Q(pair__in=pairs) | Q(partnership__in=partnerships))
-        .values("pair_id", "partnership_id").annotate(n=Count("pk"))
-    }
-    plans = {(p.pair_id, p.partnership_id): p for p in AnnualPlan.objects.filter(
-        Q(pair__in=pairs) | Q(partnership__in=partnerships))}
-    deadline = YearSettings.deadline_for(year)
-    number = selectors._pace_quarter(year, today())
-    rows = []
-    for pair in pairs:
-        rows.append({"kind": "pair", "obj": pair, "pace": selectors._pace(counts.get((pair.pk, None), 0),
-                                                                         pair.yearly_minimum, number),
-                     "plan": selectors._plan_state(plans.get((pair.pk, None)), deadline, today())})
-    prow = []
-    for partnership in partnerships:
-        prow.append({"kind": "partnership", "obj": partnership,
-                     "pace": selectors._pace(counts.get((None, partnership.pk), 0), partnership.yearly_minimum, number),
-                     "plan": selectors._plan_state(plans.get((None, partnership.pk)), deadline, today())})
+    rows = selectors.pace_rows(pairs=pairs.order_by("lead_branch__code"), partnerships=partnerships, year=year,
+                               today=today())
     return render(request, "pairing/pair_list.html", {
-        "branch": branch, "year": year, "pair_rows": rows, "partnership_rows": prow,
+        "branch": branch, "year": year, "pair_rows": rows["pair"], "partnership_rows": rows["partnership"],
         "years": range(today().year + 1, today().year - 4, -1), "bq": branch_query(request, branch) if branch else "",
     })
 
@@ -262,9 +243,8 @@ def _task_page(request: HttpRequest, pk: int, *, form_class, title: str, success
     task = selectors.get_or_404(selectors.tasks_for(request.user), pk)
     pair = task.project.pair
     require_edit_owner(request, pair)
-    if services.record_is_locked(task.completed_on):
-        messages.error(request, services.lock_message(Quarter.of(task.completed_on)))
-        return redirect(_owner_url(pair))
+    if refused := refuse_if_locked(request, task.completed_on, _owner_url(pair)):
+        return refused
     return _form_page(
         request, form_class=form_class, title=f"{title} · {task.title}",
         back_url=_owner_url(pair) + f"#project-{task.project_id}", success=success,
@@ -327,20 +307,20 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _problem(request: HttpRequest, pk: int):
+    """The problem to change, and a redirect back to its pair when its solving or raising quarter is locked."""
     problem = selectors.get_or_404(selectors.problems_for(request.user), pk)
     require_edit_owner(request, problem.pair)
-    locked_day = problem.solved_on if services.record_is_locked(problem.solved_on) else (
-        problem.raised_on if services.record_is_locked(problem.raised_on) else None)
-    return problem, locked_day
+    back = _owner_url(problem.pair) + "#problems"
+    return problem, (refuse_if_locked(request, problem.solved_on, back)
+                     or refuse_if_locked(request, problem.raised_on, back))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    problem, locked_day = _problem(request, pk)
-    if locked_day:
-        messages.error(request, services.lock_message(Quarter.of(locked_day)))
-        return redirect(_owner_url(problem.pair) + "#problems")
+    problem, refused = _problem(request, pk)
+    if refused:
+        return refused
     initial = {f: getattr(problem, f) for f in ("title", "description", "raised_on", "status")}
     initial["raised_by"] = problem.raised_by_id
     return _form_page(
@@ -353,10 +333,9 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_solve(request: HttpRequest, pk: int) -> HttpResponse:
-    problem, locked_day = _problem(request, pk)
-    if locked_day:
-        messages.error(request, services.lock_message(Quarter.of(locked_day)))
-        return redirect(_owner_url(problem.pair) + "#problems")
+    problem, refused = _problem(request, pk)
+    if refused:
+        return refused
     initial = {"solution": problem.solution, "solved_on": problem.solved_on or today()}
     return _form_page(
         request, form_class=SolveForm, title=_("登记解决 · %(t)s") % {"t": problem.title},
@@ -393,9 +372,8 @@ def _meeting(request: HttpRequest, pk: int) -> JointMeeting:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     back = _owner_url(meeting.owner) + "#meetings"
-    if services.record_is_locked(meeting.date):
-        messages.error(request, services.lock_message(Quarter.of(meeting.date)))
-        return redirect(back)
+    if refused := refuse_if_locked(request, meeting.date, back):
+        return refused
     initial = {f: getattr(meeting, f) for f in ("date", *services.MEETING_FIELDS)}
     return _form_page(
         request, form_class=MeetingForm, title=_("修改联席会"), back_url=back, initial=initial,
@@ -451,9 +429,8 @@ def exchange_edit(request: HttpRequest, pk: int) -> HttpResponse:
     exchange: InformationExchange = selectors.get_or_404(selectors.exchanges_for(request.user), pk)
     require_edit_owner(request, exchange.partnership)
     back = _owner_url(exchange.partnership) + "#exchanges"
-    if services.quarter_locked(exchange.quarter):
-        messages.error(request, services.lock_message(exchange.quarter))
-        return redirect(back)
+    if refused := refuse_if_locked(request, exchange.quarter.start, back):
+        return refused
     initial = {f: getattr(exchange, f) for f in ("kind", "period_month", "exchanged_on", "content")}
     return _form_page(
         request, form_class=ExchangeForm, title=_("修改信息互通"), back_url=back, initial=initial,

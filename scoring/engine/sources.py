@@ -54,10 +54,6 @@ class Fact:
         self.instances = instances  # deduction_per
         self.scope = scope if scope is not None else NO_SCOPE  # the owners counted: {"pairs": [..]}, {"unit": id}
 
-    def key(self) -> tuple:
-        """What the points depend on (the scope does not change them)."""
-        return (self.counts, self.filed, self.done, self.due, self.instances)
-
     def __repr__(self) -> str:
         return (f"Fact(counts={self.counts}, filed={self.filed}, done={self.done}, due={self.due}, "
                 f"instances={self.instances}, scope={self.scope})")

@@ -1,16 +1,13 @@
 """On a 375 px phone, choosing the pair of a joint activity ticks the partner branch and opens its roster."""
 
-import os
-import shutil
-
 import pytest
 from django.utils import timezone
 from PIL import Image
 
 from branches.models import Role
 from pairing.models import Activity
+from tests.browser.conftest import log_in, needs_chromium
 from tests.factories import (
-    DEMO_PASSWORD,
     ActivityKindFactory,
     MemberFactory,
     PairFactory,
@@ -19,31 +16,10 @@ from tests.factories import (
     user_with_role,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not shutil.which("chromium"),
-                       reason="Debian's Chromium (/usr/bin/chromium) is not installed; `.ci/run` installs it"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def phone():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
-                                      locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_choosing_the_pair_ticks_its_partner_branch(live_server, transactional_db, phone, tmp_path):
@@ -61,10 +37,7 @@ def test_choosing_the_pair_ticks_its_partner_branch(live_server, transactional_d
     page = phone
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "secretary")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "secretary")
     page.wait_for_url(f"{live_server.url}/work/")
     page.goto(f"{live_server.url}/work/activities/new/")
 

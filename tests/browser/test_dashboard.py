@@ -1,32 +1,11 @@
 """The organisation department opens the dashboard in Chromium and the ECharts charts are drawn."""
 
-import os
-import shutil
-
 import pytest
 from django.urls import reverse
 
-from tests.factories import DEMO_PASSWORD
+from tests.browser.conftest import log_in, needs_chromium
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def browser_page():
-    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        yield page
-        browser.close()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), needs_chromium]
 
 
 def test_org_admin_sees_the_dashboard_charts_drawn(live_server, browser_page):
@@ -36,10 +15,7 @@ def test_org_admin_sees_the_dashboard_charts_drawn(live_server, browser_page):
     page = browser_page
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", world.users["org_admin"].username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, world.users["org_admin"].username)
     page.wait_for_load_state("networkidle")
     page.goto(live_server.url + reverse("branches:dashboard") + "?quarter=2026Q3")
     page.wait_for_selector("#chart-pairs svg, #chart-pairs canvas")

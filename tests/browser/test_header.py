@@ -1,42 +1,21 @@
 """The header on a 375 px phone: brand, bell and menu button on one line, in Chinese and in English."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 
 from branches.models import Role
-from tests.factories import DEMO_PASSWORD, grassroots_branch, user_with_role
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+from tests.browser.conftest import log_in, needs_chromium
+from tests.factories import grassroots_branch, user_with_role
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not shutil.which("chromium"),
-                       reason="Debian's Chromium (/usr/bin/chromium) is not installed; `.ci/run` installs it"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def phone():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def _header_boxes(page) -> dict:
@@ -58,10 +37,7 @@ def test_the_header_fits_one_line_at_375px(live_server, phone, language, tmp_pat
                    username="secretary")
     page = phone
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", "secretary")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "secretary")
     page.wait_for_url(f"{live_server.url}/work/")
     assert page.locator("html").get_attribute("lang") == language
 

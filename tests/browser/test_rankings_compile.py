@@ -1,7 +1,5 @@
 """The organisation department compiles a ranking in Chromium: the page polls the job, then shows the new draft."""
 
-import os
-import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -11,34 +9,15 @@ from branches.models import Branch, Role
 from branches.periods import Quarter
 from scoring import services, tasks
 from scoring.models import CompileJob, RankingGroup
-from tests.factories import DEMO_PASSWORD, grassroots_branch, user_with_role
+from tests.browser.conftest import log_in, needs_chromium
+from tests.factories import grassroots_branch, user_with_role
 from tests.scoring.conftest import make_rubric
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not shutil.which("chromium"),
-                       reason="Debian's Chromium (/usr/bin/chromium) is not installed; `.ci/run` installs it"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def browser_page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def test_the_page_shows_the_new_draft_when_the_polled_job_finishes(live_server, browser_page, monkeypatch):
@@ -54,10 +33,7 @@ def test_the_page_shows_the_new_draft_when_the_polled_job_finishes(live_server, 
     page = browser_page
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", admin.username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, admin.username)
     page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}{reverse('scoring:rankings')}?quarter={quarter}&snapshot={first.pk}")
     assert "发布第 1 版" in page.inner_text("main")
@@ -87,10 +63,7 @@ def test_without_a_broker_the_compile_answer_itself_moves_to_the_draft(live_serv
     admin = user_with_role(Role.Kind.ORG_ADMIN, username="orgadmin")
 
     page = browser_page
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", admin.username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, admin.username)
     page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}{reverse('scoring:rankings')}?quarter={quarter}")
     assert "该季度尚未计算排名" in page.inner_text("main")

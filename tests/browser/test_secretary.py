@@ -1,15 +1,12 @@
 """A branch secretary on a phone: log in, log an activity with two photos, see it listed and counted."""
 
-import os
-import shutil
-
 import pytest
 from django.utils import timezone
 from PIL import Image
 
 from branches.models import Role
+from tests.browser.conftest import log_in, needs_chromium
 from tests.factories import (
-    DEMO_PASSWORD,
     ActivityKindFactory,
     MemberFactory,
     PairFactory,
@@ -18,31 +15,10 @@ from tests.factories import (
     user_with_role,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not shutil.which("chromium"),
-                       reason="Debian's Chromium (/usr/bin/chromium) is not installed; `.ci/run` installs it"),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def browser_page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
-                                      locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def _photo(path, color) -> str:
@@ -54,7 +30,7 @@ def _count(page, testid: str) -> int:
     return int(page.get_by_test_id(testid).inner_text().strip())
 
 
-def test_secretary_logs_an_activity_with_two_photos_on_a_phone(live_server, transactional_db, browser_page, tmp_path):
+def test_secretary_logs_an_activity_with_two_photos_on_a_phone(live_server, transactional_db, phone, tmp_path):
     today = timezone.localdate()
     kind = ActivityKindFactory(code="theme_day", name="主题党日")
     grassroots = grassroots_branch(code="G01", name="曲堤管理区党支部")
@@ -65,11 +41,8 @@ def test_secretary_logs_an_activity_with_two_photos_on_a_phone(live_server, tran
     user_with_role(Role.Kind.SECRETARY, branch=grassroots, username="secretary")
     photos = [_photo(tmp_path / "合影.png", (183, 28, 28)), _photo(tmp_path / "签到.png", (20, 90, 160))]
 
-    page = browser_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "secretary")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page = phone
+    log_in(page, live_server, "secretary")
     page.wait_for_url(f"{live_server.url}/work/")
     assert "曲堤管理区党支部" in page.content()
     before_quarter, before_year = _count(page, "quarter-count"), _count(page, "year-count")

@@ -108,3 +108,14 @@ def test_assessment_content_is_read_by_the_department_and_edited_by_the_org_depa
     assert not page.context["can_edit_assessment"]
     assert dept_client.post(reverse("branches:assessment_create", args=[2026]),
                             {"unit": world.dept.pk, "title": "x"}).status_code == 403
+
+
+def test_a_refused_plan_document_is_reported_on_the_document_field(world):
+    from django.core.exceptions import ValidationError
+
+    from branches.services import save_key_work_plan
+
+    with pytest.raises(ValidationError) as exc:
+        save_key_work_plan(plan=world.plan, unit=world.dept, year=2026, title="方案",
+                           document=SimpleUploadedFile("方案.pdf", b"MZ\x90\x00 not a pdf"))
+    assert "只能上传图片、PDF" in exc.value.message_dict["document"][0]
