@@ -17,6 +17,7 @@ from branches.access import person_for
 from branches.models import DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget, Unit
 from branches.periods import Quarter
 from branches.views.common import department_required, form_page, year_param
+from config.concurrency import StaleRecordError
 
 
 def _unit_or_404(request, unit_id) -> Unit:
@@ -133,6 +134,7 @@ def plan_save(request, unit_id: int):
     year = year_param(request)
     plan = KeyWorkPlan.objects.filter(unit=unit, year=year).first()
     form = forms.KeyWorkPlanForm(request.POST, request.FILES, instance=plan)
+    stale = False
     if form.is_valid():
         try:
             services.save_key_work_plan(
@@ -141,12 +143,21 @@ def plan_save(request, unit_id: int):
                 expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            stale = isinstance(exc, StaleRecordError)
+            forms.apply_errors(form, exc)
         else:
             messages.success(request, _("年度重点工作方案已保存。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect(_home_url(unit, year, anchor="plan"))
+            return redirect(_home_url(unit, year, anchor="plan"))
+    # The page again, with what was typed kept in the plan's form and the reasons shown.
+    messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    if stale and plan is not None:
+        # Changed by someone else meanwhile: submitting again (after checking) saves over their version.
+        form.data = form.data.copy()
+        form.data["version"] = plan.version
+    context = _home_context(request, person=person_for(request.user), unit=unit, year=year,
+                            month=_month_param(request, year))
+    context["plan_form"] = form
+    return render(request, "branches/department/home.html", context, status=400)
 
 
 @department_required

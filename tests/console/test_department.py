@@ -99,6 +99,25 @@ def test_plan_saves_are_versioned(world, client_for):
     assert KeyWorkPlan.objects.get(pk=world.plan.pk).title == "第一次修改"
 
 
+def test_a_refused_plan_save_keeps_what_was_typed_and_can_be_sent_again(world, client_for):
+    client = client_for("department")
+    url = reverse("branches:plan_save", args=[world.dept.pk]) + "?year=2026"
+    stale = world.plan.version
+    client.post(url, {"title": "第一次修改", "filed_on": "2026-02-15", "version": stale})
+    response = client.post(url, {"title": "我的修改稿", "filed_on": "2026-02-15", "version": stale})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "该记录已被他人修改" in html and 'value="我的修改稿"' in html
+    assert KeyWorkPlan.objects.get(pk=world.plan.pk).title == "第一次修改"
+    # Having checked, the department sends the page's form again: it now saves over the other version.
+    version = response.context["plan_form"].data["version"]
+    client.post(url, {"title": "我的修改稿", "filed_on": "2026-02-15", "version": version})
+    assert KeyWorkPlan.objects.get(pk=world.plan.pk).title == "我的修改稿"
+
+    response = client.post(url, {"title": "", "filed_on": "2026-02-15", "version": version + 1})
+    assert response.status_code == 400 and "value=\"2026-02-15\"" in response.content.decode()
+
+
 def test_assessment_content_is_read_by_the_department_and_edited_by_the_org_department(world, client_for):
     admin = client_for("org_admin")
     admin.post(reverse("branches:assessment_create", args=[2026]), {"unit": world.dept.pk, "title": "党建责任制落实"})
