@@ -653,6 +653,11 @@ def dashboard_data(*, quarter: Quarter, today: date, show_all: bool = False) -> 
     return _dashboard_page(quarter=quarter, today=today, show_all=show_all)
 
 
+def _short_branch(name: str) -> str:
+    """A chart label: a branch name without the common 党支部 suffix."""
+    return name.removesuffix("党支部") or name
+
+
 def dashboard_chart_data(data: dict) -> dict:
     """The part of the dashboard data the charts draw, safe to serialise with json_script."""
     return {
@@ -665,9 +670,12 @@ def dashboard_chart_data(data: dict) -> dict:
             "months": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
             "problems": _("提出难题"), "solved": _("已解决"), "tasks": _("领办任务"), "tasks_done": _("已完成任务"),
         },
-        "pairs": [{"name": r["name"], "done": r["done"], "expected": r["expected"], "minimum": r["minimum"]}
+        "pairs": [{"name": r["name"], "label": "—".join(_short_branch(n) for n in [r["lead"], *r["grassroots"]]),
+                   "done": r["done"], "expected": r["expected"], "minimum": r["minimum"]}
                   for r in data["pair_rows"]],
-        "partnerships": [{"name": r["name"], "done": r["done"], "expected": r["expected"], "minimum": r["minimum"]}
+        # Every partnership has the same HR center branch: the outside organisation tells them apart.
+        "partnerships": [{"name": r["name"], "label": r["external_org"], "done": r["done"], "expected": r["expected"],
+                          "minimum": r["minimum"]}
                          for r in data["partnership_rows"]],
         "departments": [{"name": r["name"], "done": r["done"], "due": r["due"], "behind": r["behind_count"]}
                         for r in data["department_rows"]],

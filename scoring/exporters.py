@@ -105,19 +105,18 @@ class Exporter:
         with self._language():
             self._write_csv(out)
 
+    def csv_table(self) -> Sheet:
+        """The one table a CSV holds. Default: the first sheet; exporters with several sheets of one kind
+        override it to merge them with a column saying which sheet a row came from."""
+        return next(iter(self.sheets()))
+
     def _write_csv(self, out) -> None:
         text = io.StringIO()
         writer = csv.writer(text)
-        first = True
-        for sheet in self.sheets():
-            if first:
-                writer.writerow([_("工作表"), *sheet.headers])
-                first = False
-            else:
-                writer.writerow([])
-                writer.writerow([_("工作表"), *sheet.headers])
-            for row in sheet.rows:
-                writer.writerow([self._csv_cell(sheet.name), *(self._csv_cell(v) for v in row)])
+        table = self.csv_table()
+        writer.writerow(table.headers)
+        for row in table.rows:
+            writer.writerow([self._csv_cell(v) for v in row])
         out.write(("\ufeff" + text.getvalue()).encode("utf-8"))
 
     @staticmethod
@@ -178,8 +177,36 @@ class QuarterScoresExporter(Exporter):
                 rows.append([e["rank"], e["branch_code"], e["branch_name"], *[points(code) for code in codes],
                              e["base_total"], e["bonus_total"], e["total"], e["vetoed"], e["veto_reason"]])
             yield Sheet(table["name"], headers, rows)
+        yield self._about()
+
+    def csv_table(self) -> Sheet:
+        """Every group in one table: the group as the first column, the union of the groups' item columns in
+        rubric order (an item a group does not have is left empty)."""
+        columns: dict[str, dict] = {}
+        for table in self.tables:
+            for c in table["columns"]:
+                columns.setdefault(c["code"], c)
+        ordered = sorted(columns.values(), key=lambda c: (c["position"], c["code"]))
+        item_header = _("%(code)s %(name)s（%(sign)s%(max)s分）")
+        headers = [_("排名分组"), _("名次"), _("支部编码"), _("党支部")]
+        headers += [item_header % {"code": c["code"], "name": c["name"], "sign": "+" if c["is_bonus"] else "",
+                                   "max": c["max"]} for c in ordered]
+        headers += [_("基础得分"), _("加分"), _("总分"), _("一票否决"), _("否决理由")]
+        codes = [c["code"] for c in ordered]
+
+        def rows():
+            for table in self.tables:
+                for row in table["rows"]:
+                    e, points = row["entry"], row["points"].get
+                    yield [table["name"], e["rank"], e["branch_code"], e["branch_name"],
+                           *[points(code) for code in codes],
+                           e["base_total"], e["bonus_total"], e["total"], e["vetoed"], e["veto_reason"]]
+
+        return Sheet(str(self.snapshot.quarter), headers, rows())
+
+    def _about(self) -> Sheet:
         s = self.snapshot
-        yield Sheet(_("说明"), [_("项目"), _("内容")], [
+        return Sheet(_("说明"), [_("项目"), _("内容")], [
             [_("季度"), str(s.quarter)],
             [_("版本"), f"v{s.version}"],
             [_("状态"), s.get_status_display()],

@@ -308,10 +308,20 @@ def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sections: dict[str, list] = {}
     for item in items:
         sections.setdefault(item.section.name, []).append(item)
-    base = sum((i.max_points for i in items if not i.is_bonus and i.method != RubricItem.Method.DEDUCTION_PER), 0)
-    bonus = sum((i.max_points for i in items if i.is_bonus), 0)
+    kind_labels = dict(Branch.Kind.choices)
+    for item in items:
+        item.kind_labels = [kind_labels.get(k, k) for k in item.branch_kinds or []]
+    # A branch is scored only on the items for its kind: the base and bonus are per kind, not summed over all.
+    totals = []
+    for kind, label in Branch.Kind.choices:
+        mine = [i for i in items if i.applies_to(kind)]
+        totals.append({
+            "label": label,
+            "base": sum((i.max_points for i in mine if not i.is_bonus and i.method != RubricItem.Method.DEDUCTION_PER), 0),
+            "bonus": sum((i.max_points for i in mine if i.is_bonus), 0),
+        })
     return render(request, "scoring/rubric_detail.html", {
-        "rubric": rubric, "sections": sections, "base": base, "bonus": bonus,
+        "rubric": rubric, "sections": sections, "totals": totals,
         "is_admin": person_for(request.user).is_org_admin, "frozen": services.rubric_is_frozen(rubric),
         "copy_form": CopyRubricForm(initial={"year": timezone.localdate().year + 1, "valid_from": 1})})
 

@@ -133,6 +133,10 @@ def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubr
         raise ValidationError(_("%(quarter)s 没有生效的评分细则，请先在评分细则页面启用一个版本。")
                               % {"quarter": str(quarter)})
     items = list(rubric.items.select_related("section").order_by("section__sort_order", "sort_order", "code"))
+    # An item score's position is its place in the whole rubric, not among the items of one branch kind, so
+    # that a ranking group mixing kinds lists its columns in rubric order.
+    for n, i in enumerate(items):
+        i.rubric_position = n
     branches = list(Branch.objects.filter(is_active=True).values("id", "code", "name", "kind", "unit_id")
                     .order_by("code"))
     groups = assign_groups(branches)
@@ -311,8 +315,9 @@ def _write_item_scores(entry_ids: list[int], scored: list[BranchResult]) -> None
                               section_name=ir.item.section.name, mode=ir.item.mode, method=ir.item.method,
                               max_points=ir.item.max_points, is_bonus=ir.item.is_bonus, rule=ir.item.rule,
                               count=ir.outcome.count, target=ir.outcome.target, points=ir.outcome.points,
-                              explanation=ir.outcome.explanation, evidence_data=ir.evidence, position=position)
-            for entry_id, r in zip(entry_ids, scored, strict=True) for position, ir in enumerate(r.items))
+                              explanation=ir.outcome.explanation, evidence_data=ir.evidence,
+                              position=ir.item.rubric_position)
+            for entry_id, r in zip(entry_ids, scored, strict=True) for ir in r.items)
         return
     _copy(SnapshotItemScore, ITEM_SCORE_COLUMNS, _item_score_text(entry_ids, scored))
 
@@ -327,8 +332,9 @@ def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_
     append = lines.append
     for pk, r in zip(entry_ids, scored, strict=True):
         entry = str(pk)
-        for position, ir in enumerate(r.items):
+        for ir in r.items:
             item = ir.item
+            position = item.rubric_position
             item_text = items.get(item.id)
             if item_text is None:
                 item_text = items[item.id] = "\t".join(_copy_text(v) for v in (

@@ -27,7 +27,7 @@
       legend: { data: [L.done, L.expected, L.minimum], top: 0 },
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return shortName(r.name); }) },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return shortName(r.label || r.name); }) },
       series: [
         { name: L.done, type: "bar", itemStyle: { color: GREEN }, data: rows.map(function (r) {
             return { value: r.done, itemStyle: { color: r.done < r.expected ? ORANGE : GREEN } }; }),
@@ -96,9 +96,11 @@
     legend: { top: 0, data: L.categories },
     series: [{
       type: "graph", layout: "force", roam: true, draggable: true, top: 40,
-      force: { repulsion: 160, edgeLength: 70 },
+      force: { repulsion: 320, edgeLength: [60, 120], gravity: 0.08 },
       categories: L.categories.map(function (name, i) { return { name: name, itemStyle: { color: categoryColors[i] } }; }),
-      label: { show: true, position: "right", fontSize: 10 },
+      label: { show: true, position: "right", fontSize: 10, formatter: function (p) { return shortName(p.name.replace(/党支部$/, "")); } },
+      labelLayout: { hideOverlap: true },
+      emphasis: { focus: "adjacency", label: { show: true } },
       symbolSize: 16,
       data: data.network.nodes.map(function (n) { return { id: n.id, name: n.name, category: n.category }; }),
       links: data.network.links.map(function (l) {

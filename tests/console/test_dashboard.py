@@ -7,7 +7,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.console.conftest import scaled_org
+from branches import selectors
+from branches.periods import Quarter
+from tests.console.conftest import TODAY, scaled_org
 from tests.factories import ActivityFactory, PairFactory, grassroots_branch, office_branch, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,14 @@ def test_large_organisations_show_the_rows_furthest_behind_and_a_bounded_network
     html = response.content.decode()
     assert "只显示滞后程度最大的 4 项，共" not in html and 'id="network-limit"' not in html
     assert "只显示滞后程度最大的 4 项滞后事项" in html, "a link back to the bounded page"
+
+
+def test_chart_labels_tell_partnerships_and_pairs_apart(world):
+    from tests.factories import PartnershipFactory
+
+    PartnershipFactory(year=world.year, branch=world.hr)
+    data = selectors.dashboard_chart_data(selectors.dashboard_data(quarter=Quarter(2026, 4), today=TODAY))
+    labels = [p["label"] for p in data["partnerships"]]
+    assert len(labels) == 2 and len(set(labels)) == 2
+    assert not any(label.startswith("人力资源服务中心") for label in labels)
+    assert data["pairs"][0]["label"] == "综合管理部—曲堤管理区"

@@ -65,7 +65,7 @@ def test_csv_has_a_bom_and_neutralises_formula_like_text(scored):
     raw = buffer.getvalue()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("工作表,名次,支部编码,党支部")
+    assert text.splitlines()[0].startswith("排名分组,名次,支部编码,党支部")
     assert "'=SUM(A1:A9)党支部" in text and "'@综合管理部党支部" in text and "'-违纪" in text
 
 

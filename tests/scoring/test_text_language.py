@@ -163,7 +163,7 @@ def test_download_in_english_has_english_headers_and_chinese_data(client, world)
     assert note["Quarter"] == "2026Q2" and note["Status"] == "Published"
 
     csv = client.get(reverse("scoring:export", args=[snapshot.pk, "csv"])).content.decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("Sheet,Rank,Branch code,Branch,")
+    assert csv.splitlines()[0].startswith("Ranking group,Rank,Branch code,Branch,")
 
 
 @pytest.mark.django_db
