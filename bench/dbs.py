@@ -12,6 +12,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 META_TABLE = "bench_meta"
+# Not a database number the project's defaults, CI (14) or the engineers' test runs use.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
+
+
+def cache_prefix(db: str) -> str:
+    """Keys of this bench run (BENCH_RUN_ID, set by bench.run for its subprocesses) on this database."""
+    return f"bench:{os.environ.get('BENCH_RUN_ID', 'adhoc')}:{db}"
+
+
+def drop_cache_keys(prefix: str) -> int:
+    """Delete the keys under `prefix` (SCAN, never FLUSHDB: the Redis database may be shared)."""
+    import redis
+
+    client = redis.Redis.from_url(CACHE_URL)
+    removed = 0
+    try:
+        batch = []
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                removed += client.delete(*batch)
+                batch = []
+        if batch:
+            removed += client.delete(*batch)
+    finally:
+        client.close()
+    return removed
 
 
 def db_url(db: str) -> str:
@@ -62,9 +89,10 @@ def django_env(db: str, **extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": db_url(db),
         "CELERY_BROKER_URL": "",
-        # Production caches pages and sessions in Redis; each bench database has its own key prefix.
-        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/12"),
-        "CACHE_KEY_PREFIX": f"bench:{db}",
+        # Production caches pages and sessions in Redis: the bench's own database number, and keys under
+        # a prefix of this run and database, so emptying the cache never touches anyone else's keys.
+        "CACHE_URL": CACHE_URL,
+        "CACHE_KEY_PREFIX": cache_prefix(db),
         "LOG_LEVEL": "WARNING",
         "BENCH_FLOOR_VIEW": "1",
         "PYTHONHASHSEED": "0",

@@ -1,9 +1,15 @@
-"""The compile's floor: ONE hand-written SQL statement computing, for every branch, the same counts and
-sums the engine's record sources compute (activities in the quarter, plans filed, targets done and due,
-problems solved, exchanges, meetings, overdue rectifications).
+"""The compile's floor, read side: ONE hand-written SQL statement giving, for every active branch, what each
+record source of the rubric counts **per obligation** (one count per pair or partnership the branch is in,
+one filing date per plan it owes, done/due for ratios, instances for deductions), not only per-branch totals.
 
-Only the sources the rubric in force uses are put into the statement, so the floor does exactly the
-counting the compile needs and nothing more. Each source adds one CTE of (branch_id, columns...).
+Only the sources the rubric in force uses are put into the statement. Each source adds one CTE of
+(branch_id, columns...): records are counted per owner (pair, partnership, unit, branch) first and the
+counts then handed to the owner's branches, as cheap an order as PostgreSQL gets. `facts()` turns a row into
+the engine's inputs, so the bench can score them with the engine's own methods and check every item score's
+count, target and points against the compiled snapshot (bench/measure.py).
+
+The write side of the floor is a COPY of as many entry and item-score rows as the compile writes
+(bench/measure.py `floor_write`).
 """
 
 from __future__ import annotations
@@ -14,86 +20,89 @@ from branches.periods import Quarter
 
 TIME_ZONE_SQL = "Asia/Shanghai"
 
-# source -> (CTE body, output columns, (column compared with SnapshotItemScore.count, ... .target or None))
-FRAGMENTS: dict[str, tuple[str, list[str], tuple[str, str | None]]] = {
-    "pair_joint_activities": ("""
-        SELECT pb.branch_id, COUNT(a.id) AS pair_joint
-        FROM pb JOIN pairing_activity a ON a.pair_id = pb.pair_id
-        JOIN pairing_activitykind k ON k.id = a.kind_id AND k.counts_as_joint
-        WHERE a.date BETWEEN %(start)s AND %(end)s GROUP BY pb.branch_id""", ["pair_joint"], ("pair_joint", None)),
-    "partnership_joint_activities": ("""
-        SELECT ps.branch_id, COUNT(a.id) AS partnership_joint
-        FROM ps JOIN pairing_activity a ON a.partnership_id = ps.partnership_id
-        JOIN pairing_activitykind k ON k.id = a.kind_id AND k.counts_as_joint
-        WHERE a.date BETWEEN %(start)s AND %(end)s GROUP BY ps.branch_id""",
-        ["partnership_joint"], ("partnership_joint", None)),
+# Joint activities of the window per owner column (pair_id or partnership_id) of the year's owners.
+_JOINT = """SELECT a.{owner}, COUNT(*) AS n FROM pairing_activity a
+            JOIN pairing_activitykind k ON k.id = a.kind_id AND k.counts_as_joint
+            WHERE a.date BETWEEN %(start)s AND %(end)s AND a.{owner} IN (SELECT {key} FROM {base})
+            GROUP BY a.{owner}"""
+
+# source -> (CTE body giving branch_id and the columns, the columns, what they are for the engine)
+#   counts: int[] one per obligation; filed: date[] one per obligation; ratio: (done, due); instances: int
+FRAGMENTS: dict[str, tuple[str, list[str], str]] = {
+    "pair_joint_activities": (f"""
+        SELECT pb.branch_id, array_agg(COALESCE(c.n, 0)) AS pair_joint
+        FROM pb LEFT JOIN ({_JOINT.format(owner="pair_id", key="pair_id", base="pb")}) c ON c.pair_id = pb.pair_id
+        GROUP BY pb.branch_id""", ["pair_joint"], "counts"),
+    "partnership_joint_activities": (f"""
+        SELECT ps.branch_id, array_agg(COALESCE(c.n, 0)) AS partnership_joint
+        FROM ps LEFT JOIN ({_JOINT.format(owner="partnership_id", key="partnership_id", base="ps")}) c
+             ON c.partnership_id = ps.partnership_id
+        GROUP BY ps.branch_id""", ["partnership_joint"], "counts"),
     "branch_activities": ("""
-        SELECT ab.branch_id, COUNT(*) AS branch_activities
+        SELECT ab.branch_id, ARRAY[COUNT(*)] AS branch_activities
         FROM pairing_activity_branches ab JOIN pairing_activity a ON a.id = ab.activity_id
-        WHERE a.date BETWEEN %(start)s AND %(end)s GROUP BY ab.branch_id""",
-        ["branch_activities"], ("branch_activities", None)),
+        WHERE a.date BETWEEN %(start)s AND %(end)s GROUP BY ab.branch_id""", ["branch_activities"], "counts"),
     "pair_plan_filed": ("""
-        SELECT pb.branch_id, COUNT(*) AS pair_plans_due,
-               COUNT(ap.filed_on) FILTER (WHERE ap.filed_on <= %(end)s) AS pair_plans_filed,
-               COUNT(*) FILTER (WHERE ap.filed_on > %(deadline)s AND ap.filed_on <= %(end)s) AS pair_plans_late
+        SELECT pb.branch_id, array_agg(CASE WHEN ap.filed_on <= %(end)s THEN ap.filed_on END) AS pair_plans
         FROM pb LEFT JOIN pairing_annualplan ap ON ap.pair_id = pb.pair_id AND ap.year = %(year)s
-        GROUP BY pb.branch_id""",
-        ["pair_plans_due", "pair_plans_filed", "pair_plans_late"], ("pair_plans_filed", "pair_plans_due")),
+        GROUP BY pb.branch_id""", ["pair_plans"], "filed"),
     "partnership_plan_filed": ("""
-        SELECT ps.branch_id, COUNT(*) AS partnership_plans_due,
-               COUNT(ap.filed_on) FILTER (WHERE ap.filed_on <= %(end)s) AS partnership_plans_filed,
-               COUNT(*) FILTER (WHERE ap.filed_on > %(deadline)s AND ap.filed_on <= %(end)s) AS partnership_plans_late
+        SELECT ps.branch_id, array_agg(CASE WHEN ap.filed_on <= %(end)s THEN ap.filed_on END) AS partnership_plans
         FROM ps LEFT JOIN pairing_annualplan ap ON ap.partnership_id = ps.partnership_id AND ap.year = %(year)s
-        GROUP BY ps.branch_id""",
-        ["partnership_plans_due", "partnership_plans_filed", "partnership_plans_late"],
-        ("partnership_plans_filed", "partnership_plans_due")),
+        GROUP BY ps.branch_id""", ["partnership_plans"], "filed"),
     "department_plan_filed": ("""
-        SELECT b.id AS branch_id, COUNT(*) AS department_plans_due,
-               COUNT(kp.filed_on) FILTER (WHERE kp.filed_on <= %(end)s) AS department_plans_filed,
-               MAX(kp.filed_on) FILTER (WHERE kp.filed_on <= %(end)s) AS department_plan_filed_on
-        FROM branches_branch b JOIN branches_keyworkplan kp ON kp.unit_id = b.unit_id AND kp.year = %(year)s
-        WHERE b.kind = 'office' GROUP BY b.id""",
-        ["department_plans_due", "department_plans_filed", "department_plan_filed_on"],
-        ("department_plans_filed", "department_plans_due")),
+        SELECT b.id AS branch_id, ARRAY[MAX(kp.filed_on) FILTER (WHERE kp.filed_on <= %(end)s)] AS department_plan
+        FROM branches_branch b LEFT JOIN branches_keyworkplan kp ON kp.unit_id = b.unit_id AND kp.year = %(year)s
+        WHERE b.kind = 'office' AND b.is_active GROUP BY b.id""", ["department_plan"], "filed"),
     "duty_targets_met": ("""
-        SELECT b.id AS branch_id, COUNT(mt.id) AS targets_due,
-               COUNT(mt.id) FILTER (WHERE mt.status = 'done') AS targets_done
-        FROM branches_branch b
-        JOIN branches_keyworkplan kp ON kp.unit_id = b.unit_id AND kp.year = %(year)s
-        JOIN branches_keyworktask t ON t.plan_id = kp.id
-        JOIN branches_monthlytarget mt ON mt.task_id = t.id AND mt.month = ANY(%(months)s)
-        WHERE b.kind = 'office' GROUP BY b.id""", ["targets_due", "targets_done"], ("targets_done", "targets_due")),
+        SELECT b.id AS branch_id, COALESCE(u.done, 0) AS targets_done, COALESCE(u.due, 0) AS targets_due
+        FROM branches_branch b LEFT JOIN (
+            SELECT kp.unit_id, COUNT(*) AS due, COUNT(*) FILTER (WHERE mt.status = 'done') AS done
+            FROM branches_keyworkplan kp JOIN branches_keyworktask t ON t.plan_id = kp.id
+            JOIN branches_monthlytarget mt ON mt.task_id = t.id AND mt.month = ANY(%(months)s)
+            WHERE kp.year = %(year)s GROUP BY kp.unit_id) u ON u.unit_id = b.unit_id
+        WHERE b.kind = 'office' AND b.is_active""", ["targets_done", "targets_due"], "ratio"),
     "project_tasks_on_time": ("""
-        SELECT pb.branch_id, COUNT(t.id) AS tasks_due,
-               COUNT(t.id) FILTER (WHERE t.status = 'done' AND t.completed_on <= t.due_date) AS tasks_on_time
-        FROM pb JOIN pairing_keyproject kp ON kp.pair_id = pb.pair_id
-        JOIN pairing_projecttask t ON t.project_id = kp.id
-        WHERE t.due_date BETWEEN %(start)s AND %(end)s GROUP BY pb.branch_id""",
-        ["tasks_due", "tasks_on_time"], ("tasks_on_time", "tasks_due")),
+        SELECT pb.branch_id, COALESCE(SUM(c.done), 0) AS tasks_on_time, COALESCE(SUM(c.due), 0) AS tasks_due
+        FROM pb LEFT JOIN (
+            SELECT kp.pair_id, COUNT(*) AS due,
+                   COUNT(*) FILTER (WHERE t.status = 'done' AND t.completed_on <= t.due_date) AS done
+            FROM pairing_projecttask t JOIN pairing_keyproject kp ON kp.id = t.project_id
+            WHERE t.due_date BETWEEN %(start)s AND %(end)s AND kp.pair_id IN (SELECT pair_id FROM pb)
+            GROUP BY kp.pair_id) c ON c.pair_id = pb.pair_id
+        GROUP BY pb.branch_id""", ["tasks_on_time", "tasks_due"], "ratio"),
     "problems_solved": ("""
-        SELECT pb.branch_id, COUNT(pr.id) AS problems_solved
-        FROM pb JOIN pairing_problem pr ON pr.pair_id = pb.pair_id
-        WHERE pr.status = 'solved' AND pr.solved_on BETWEEN %(start)s AND %(end)s GROUP BY pb.branch_id""",
-        ["problems_solved"], ("problems_solved", None)),
+        SELECT pb.branch_id, array_agg(COALESCE(c.n, 0)) AS problems_solved
+        FROM pb LEFT JOIN (
+            SELECT pr.pair_id, COUNT(*) AS n FROM pairing_problem pr
+            WHERE pr.status = 'solved' AND pr.solved_on BETWEEN %(start)s AND %(end)s
+              AND pr.pair_id IN (SELECT pair_id FROM pb) GROUP BY pr.pair_id) c ON c.pair_id = pb.pair_id
+        GROUP BY pb.branch_id""", ["problems_solved"], "counts"),
     "information_exchanges": ("""
-        SELECT ps.branch_id, COUNT(ie.id) AS exchanges
-        FROM ps JOIN pairing_informationexchange ie ON ie.partnership_id = ps.partnership_id
-        WHERE ie.period_year = %(year)s AND ie.period_month = ANY(%(months)s) GROUP BY ps.branch_id""",
-        ["exchanges"], ("exchanges", None)),
+        SELECT ps.branch_id, array_agg(COALESCE(c.n, 0)) AS exchanges
+        FROM ps LEFT JOIN (
+            SELECT ie.partnership_id, COUNT(*) AS n FROM pairing_informationexchange ie
+            WHERE ie.period_year = %(year)s AND ie.period_month = ANY(%(months)s)
+              AND ie.partnership_id IN (SELECT partnership_id FROM ps) GROUP BY ie.partnership_id) c
+             ON c.partnership_id = ps.partnership_id
+        GROUP BY ps.branch_id""", ["exchanges"], "counts"),
     "joint_meetings": ("""
-        SELECT x.branch_id, COUNT(*) AS meetings FROM (
-            SELECT pb.branch_id FROM pb JOIN pairing_jointmeeting m ON m.pair_id = pb.pair_id
+        SELECT o.branch_id, array_agg(COALESCE(c.n, 0)) AS meetings
+        FROM (SELECT branch_id, pair_id, NULL::bigint AS partnership_id FROM pb
+              UNION ALL SELECT branch_id, NULL, partnership_id FROM ps) o
+        LEFT JOIN (
+            SELECT m.pair_id, m.partnership_id, COUNT(*) AS n FROM pairing_jointmeeting m
             WHERE m.date BETWEEN %(start)s AND %(end)s
-            UNION ALL
-            SELECT ps.branch_id FROM ps JOIN pairing_jointmeeting m ON m.partnership_id = ps.partnership_id
-            WHERE m.date BETWEEN %(start)s AND %(end)s
-        ) x GROUP BY x.branch_id""", ["meetings"], ("meetings", None)),
+              AND (m.pair_id IN (SELECT pair_id FROM pb) OR m.partnership_id IN (SELECT partnership_id FROM ps))
+            GROUP BY m.pair_id, m.partnership_id) c
+             ON c.pair_id = o.pair_id OR c.partnership_id = o.partnership_id
+        GROUP BY o.branch_id""", ["meetings"], "counts"),
     "overdue_rectifications": (f"""
         SELECT r.branch_id, COUNT(*) AS overdue_rectifications
         FROM supervision_rectification r
         WHERE r.deadline < %(end)s AND NOT (r.state = 'closed' AND (r.closed_at IS NULL
               OR (r.closed_at AT TIME ZONE '{TIME_ZONE_SQL}')::date <= %(end)s))
-        GROUP BY r.branch_id""", ["overdue_rectifications"], ("overdue_rectifications", None)),
+        GROUP BY r.branch_id""", ["overdue_rectifications"], "instances"),
 }
 
 BASE_CTES = """
@@ -112,20 +121,29 @@ def statement(sources: list[str]) -> tuple[str, list[str]]:
     ctes = [BASE_CTES]
     selects, joins, columns = [], [], []
     for n, source in enumerate(known):
-        body, cols, _compare = FRAGMENTS[source]
+        body, cols, _kind = FRAGMENTS[source]
         alias = f"s{n}"
         ctes.append(f"{alias} AS ({body}\n)")
         joins.append(f"LEFT JOIN {alias} ON {alias}.branch_id = b.id")
         for col in cols:
-            if col.endswith("_on"):
-                selects.append(f"{alias}.{col}")
-            else:
-                selects.append(f"COALESCE({alias}.{col}, 0) AS {col}")
+            selects.append(f"{alias}.{col}")
             columns.append(col)
     select_list = ", ".join(["b.id", "b.code", "b.kind", *selects])
     sql = (f"WITH {', '.join(ctes)}\nSELECT {select_list}\nFROM branches_branch b\n" + "\n".join(joins)
            + "\nWHERE b.is_active ORDER BY b.code")
     return sql, columns
+
+
+def facts(source: str, row: dict) -> dict:
+    """The engine's inputs (keyword arguments of scoring.engine.sources.Fact) from one branch's floor row."""
+    _body, cols, kind = FRAGMENTS[source]
+    if kind == "counts":
+        return {"counts": [int(c) for c in (row[cols[0]] or [])]}
+    if kind == "filed":
+        return {"filed": list(row[cols[0]] or [])}
+    if kind == "ratio":
+        return {"done": int(row[cols[0]] or 0), "due": int(row[cols[1]] or 0)}
+    return {"instances": int(row[cols[0]] or 0)}
 
 
 def params(quarter: Quarter, deadline: date) -> dict:

@@ -71,14 +71,105 @@ def _forget_snapshots() -> None:
                 cursor.execute(f"DELETE FROM {table}")
 
 
+def _snapshot_copy_text(snapshot) -> dict[str, str]:
+    """The rows the compile wrote for `snapshot`, as COPY text (PostgreSQL's own output: the floor writes them back)."""
+    from django.db import connection
+
+    from scoring.models import SnapshotEntry, SnapshotItemScore
+
+    out = {}
+    entries = SnapshotEntry._meta.db_table
+    items = SnapshotItemScore._meta.db_table
+    for table, where in ((entries, f"snapshot_id = {int(snapshot.pk)}"),
+                         (items, f"entry_id IN (SELECT id FROM {entries} WHERE snapshot_id = {int(snapshot.pk)})")):
+        buffer = io.StringIO()
+        with connection.cursor() as cursor:
+            cursor.copy_expert(f"COPY (SELECT * FROM {table} WHERE {where}) TO STDOUT", buffer)
+        out[table] = buffer.getvalue()
+    return out
+
+
+def _floor_write(payload: dict[str, str]) -> float:
+    """COPY as many rows as the compile wrote, with the same columns and values, into tables shaped like the
+    snapshot's (same indexes, no foreign keys: like the real ones), committed as a draft compile commits."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        for table in payload:
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS floor_{table} (LIKE {table} INCLUDING ALL)")
+            cursor.execute(f"TRUNCATE floor_{table}")
+    t0 = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        for table, text in payload.items():
+            cursor.copy_expert(f"COPY floor_{table} FROM STDIN", io.StringIO(text))
+    elapsed = time.perf_counter() - t0
+    with connection.cursor() as cursor:
+        for table in payload:
+            cursor.execute(f"TRUNCATE floor_{table}")
+    return elapsed
+
+
+def _expected_outcome(item, fact, deadline):
+    """The engine's scoring methods applied to the floor's counts (not timed: it checks the counts)."""
+    from decimal import Decimal
+
+    from scoring.engine import methods
+    from scoring.models import RubricItem
+
+    M = RubricItem.Method
+    if item.method == M.COUNT_TARGET:
+        return methods.count_target(item.max_points, fact.counts, item.target or Decimal(1))
+    if item.method == M.ON_TIME:
+        return methods.on_time(item.max_points, fact.filed, deadline)
+    if item.method == M.RATIO:
+        return methods.ratio(item.max_points, fact.done, fact.due)
+    return methods.deduction_per(item.max_points, fact.instances, item.deduction or Decimal(0))
+
+
+def _check_against_floor(snapshot, rows, columns, deadline) -> dict:
+    """Every computed item score of the snapshot against the floor's per-obligation counts: count, target
+    and points must be equal."""
+    from bench import floor_sql
+    from scoring.engine.sources import Fact
+    from scoring.models import RubricItem, SnapshotItemScore
+
+    by_branch = {row[0]: dict(zip(columns, row[3:], strict=True)) for row in rows}
+    items = {i.pk: i for i in RubricItem.objects.filter(rubric=snapshot.rubric)}
+    compared = mismatched = 0
+    examples = []
+    for s in SnapshotItemScore.objects.filter(entry__snapshot=snapshot, item__isnull=False).values(
+            "entry__branch_id", "item_id", "count", "target", "points").iterator(chunk_size=5000):
+        item = items.get(s["item_id"])
+        if item is None or item.method == RubricItem.Method.MANUAL or item.source not in floor_sql.FRAGMENTS:
+            continue
+        row = by_branch.get(s["entry__branch_id"])
+        fact = Fact(**floor_sql.facts(item.source, row)) if row is not None else Fact()
+        expected = _expected_outcome(item, fact, deadline)
+        got = (s["points"], s["count"], s["target"])
+        want = (expected.points, getattr(expected, "count", None), getattr(expected, "target", None))
+        ok = got[0] == want[0] and (want[1] is None or got[1] == want[1]) and (want[2] is None or got[2] == want[2])
+        compared += 1
+        if not ok:
+            mismatched += 1
+            if len(examples) < 5:
+                examples.append({"branch_id": s["entry__branch_id"], "source": item.source,
+                                 "engine": [str(v) for v in got], "floor": [str(v) for v in want]})
+    return {"compared": compared, "mismatched": mismatched, "examples": examples,
+            "compares": "points, count and target of every computed item score"}
+
+
 def measure_compile(meta: dict, repeat: int, profile: Path | None) -> dict:
+    """Rounds of: the floor's read (one SQL statement, per obligation), the floor's write (COPY of as many
+    rows as the compile writes), then the compile itself, its read (scoring.engine.compile.compute) and its
+    write (write_snapshot) timed apart. Each round's ratio is taken under the same load."""
     from django.db import connection
 
     from bench import floor_sql
     from branches.models import YearSettings
+    from scoring.engine import compile as engine
     from scoring.engine.compile import rubric_for
     from scoring.models import RubricItem, SnapshotItemScore
-    from scoring.services import compile_quarter
 
     quarter = _quarter(meta)
     rubric = rubric_for(quarter)
@@ -86,65 +177,70 @@ def measure_compile(meta: dict, repeat: int, profile: Path | None) -> dict:
         return {"error": f"no rubric in force for {quarter}"}
     sources = sorted({i.source for i in rubric.items.all() if i.method != RubricItem.Method.MANUAL and i.source})
     sql, columns = floor_sql.statement(sources)
-    params = floor_sql.params(quarter, YearSettings.deadline_for(quarter.year))
+    deadline = YearSettings.deadline_for(quarter.year)
+    params = floor_sql.params(quarter, deadline)
 
     def run_floor():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def run_compile():
+        t0 = time.perf_counter()
+        rubric_used, results = engine.compute(quarter)
+        t1 = time.perf_counter()
+        snapshot = engine.write_snapshot(quarter, rubric_used, results)
+        return snapshot, t1 - t0, time.perf_counter() - t1
+
     _forget_snapshots()
-    run_floor()  # warm the buffer cache for both sides alike
-    floor_times, rows = [], None
-    for _ in range(max(3, repeat)):
+    rows = run_floor()  # warm the buffer cache for both sides alike
+    snapshot, _r, _w = run_compile()
+    payload = _snapshot_copy_text(snapshot)
+    payload_rows = {table: text.count("\n") for table, text in payload.items()}
+    rounds = []
+    for n in range(max(3, repeat)):
+        _forget_snapshots()
         t0 = time.perf_counter()
         rows = run_floor()
-        floor_times.append(time.perf_counter() - t0)
-
-    compile_times, snapshot = [], None
-    for n in range(repeat):
-        t0 = time.perf_counter()
-        if n == repeat - 1 and profile is not None:
-            snapshot = _profiled(lambda: compile_quarter(quarter=quarter), profile, "compile")
+        floor_read = time.perf_counter() - t0
+        floor_write = _floor_write(payload)
+        if n == max(3, repeat) - 1 and profile is not None:
+            snapshot, read, write = _profiled(run_compile, profile, "compile")
         else:
-            snapshot = compile_quarter(quarter=quarter)
-        compile_times.append(time.perf_counter() - t0)
+            snapshot, read, write = run_compile()
+        rounds.append({"floor_read_s": floor_read, "floor_write_s": floor_write, "compile_read_s": read,
+                       "compile_write_s": write})
 
-    # The floor must compute what the engine computed: compare its counts with the snapshot's.
-    floor_by_branch = {row[0]: dict(zip(columns, row[3:], strict=True)) for row in rows}
-    compared = mismatched = 0
-    examples = []
-    for s in SnapshotItemScore.objects.filter(entry__snapshot=snapshot, item__isnull=False).values(
-            "entry__branch_id", "item__source", "item__method", "count", "target"):
-        source = s["item__source"]
-        if source not in floor_sql.FRAGMENTS or s["count"] is None:
-            continue
-        count_col, target_col = floor_sql.FRAGMENTS[source][2]
-        floor = floor_by_branch.get(s["entry__branch_id"], {})
-        expected_count = floor.get(count_col, 0)
-        ok = int(s["count"]) == int(expected_count or 0)
-        if target_col and s["target"] is not None:
-            ok = ok and int(s["target"]) == int(floor.get(target_col, 0) or 0)
-        compared += 1
-        if not ok:
-            mismatched += 1
-            if len(examples) < 5:
-                examples.append({"branch_id": s["entry__branch_id"], "source": source, "engine": [
-                    str(s["count"]), str(s["target"])], "floor": [expected_count, floor.get(target_col)]})
-    entries = snapshot.entries.count()
+    def series(key):
+        return [r[key] for r in rounds]
+
+    def ratio_spread(num, den):
+        values = [sum(r[k] for k in num) / sum(r[k] for k in den) for r in rounds]
+        med = _median(values)
+        return {"runs": [round(v, 3) for v in values], "median": round(med, 3), "min": round(min(values), 3),
+                "max": round(max(values), 3), "spread_pct": round(100 * (max(values) - min(values)) / med, 1)}
+
+    total = ratio_spread(("compile_read_s", "compile_write_s"), ("floor_read_s", "floor_write_s"))
+    read = ratio_spread(("compile_read_s",), ("floor_read_s",))
+    write = ratio_spread(("compile_write_s",), ("floor_write_s",))
     return {
         "quarter": str(quarter),
         "rubric": str(rubric),
         "sources": sources,
-        "compile_seconds": compile_times,
-        "compile_median_s": _median(compile_times),
-        "floor_seconds": floor_times,
-        "floor_median_s": _median(floor_times),
-        "ratio": _median(compile_times) / _median(floor_times),
+        "rounds": rounds,
+        "compile_median_s": _median([r["compile_read_s"] + r["compile_write_s"] for r in rounds]),
+        "floor_median_s": _median([r["floor_read_s"] + r["floor_write_s"] for r in rounds]),
+        "ratio": total["median"],
+        "ratio_spread": total,
+        "read": {"compile_median_s": _median(series("compile_read_s")),
+                 "floor_median_s": _median(series("floor_read_s")), "ratio": read["median"], "spread": read},
+        "write": {"compile_median_s": _median(series("compile_write_s")),
+                  "floor_median_s": _median(series("floor_write_s")), "ratio": write["median"], "spread": write,
+                  "rows": payload_rows},
         "floor_rows": len(rows or []),
-        "snapshot_entries": entries,
+        "snapshot_entries": snapshot.entries.count(),
         "snapshot_item_scores": SnapshotItemScore.objects.filter(entry__snapshot=snapshot).count(),
-        "check": {"compared": compared, "mismatched": mismatched, "examples": examples},
+        "check": _check_against_floor(snapshot, rows, columns, deadline),
         "floor_sql": sql,
     }
 
@@ -242,10 +338,10 @@ def page_users(meta: dict) -> dict[str, str]:
 
 
 def measure_queries(meta: dict) -> dict:
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from branches.freshness import empty_cache
     from scoring.services import compile_quarter
 
     out: dict[str, dict] = {}
@@ -275,7 +371,7 @@ def measure_queries(meta: dict) -> dict:
             continue
         client = _client(users[key])
         client.get(urls[key])  # first request warms per-process caches (content types, translations)
-        cache.clear()  # count the queries of a request that computes the page, not one served from the cache
+        empty_cache()  # count the queries of a request that computes the page (this run's keys only)
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(urls[key])
         out[key] = {"count": len(ctx.captured_queries), "status": response.status_code, "url": urls[key],
@@ -284,8 +380,38 @@ def measure_queries(meta: dict) -> dict:
     return out
 
 
+SECRETARIES = 2500  # distinct secretaries the mixed workload draws from (all of them when fewer)
+WRITE_TITLE = "bench-write"
+
+
+def _session_for(user) -> str:
+    """A logged-in session of `user`, saved where the server reads it (cached_db: database and cache)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return store.session_key
+
+
 def sessions(meta: dict) -> dict:
-    """Session cookies of logged-in users for the load generator, and the URLs it should ask for."""
+    """Session cookies of logged-in users for the load generator, and the URLs it should ask for: the
+    dashboard's reader, the cheap-or-not secretary of the single-page runs, and up to SECRETARIES
+    secretaries drawn at random (seeded) for the mixed workload, with what a write (logging an activity)
+    needs."""
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from branches.models import Role
+    from pairing.models import ActivityKind
+
     urls = page_urls()
     users = page_users(meta)
     cookies = {}
@@ -296,7 +422,52 @@ def sessions(meta: dict) -> dict:
             response = client.get(urls[key])
             if response.status_code != 200:
                 urls[key + "_status"] = response.status_code
-    return {"urls": urls, "cookies": cookies, "users": users}
+    user_ids = sorted(Role.objects.filter(kind=Role.Kind.SECRETARY, branch__isnull=False)
+                      .values_list("user_id", flat=True).distinct())
+    chosen = random.Random(20).sample(user_ids, min(SECRETARIES, len(user_ids)))
+    secretaries = [_session_for(u) for u in get_user_model().objects.filter(pk__in=chosen).order_by("pk")]
+    kind = ActivityKind.objects.filter(is_active=True).order_by("pk").first()
+    urls["write"] = reverse("pairing:activity_create")
+    return {"urls": urls, "cookies": cookies, "users": users, "secretaries": secretaries,
+            "write": {"kind": kind.pk if kind else None, "title": WRITE_TITLE}}
+
+
+def dashboard_cold(meta: dict, repeat: int = 5) -> dict:
+    """The org dashboard computed with nothing cached (in-process, production settings): time, queries,
+    the table rows it shows and its size. Compared across scales it shows whether the cost follows the
+    rows shown or the organisation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches.freshness import empty_cache
+
+    url = page_urls()["dashboard"]
+    client = _client(meta["users"]["org_admin"])
+    client.get(url)  # per-process caches (templates, translations)
+    times, queries, html = [], 0, ""
+    for _ in range(repeat):
+        empty_cache()
+        t0 = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        times.append(time.perf_counter() - t0)
+        queries, html = len(ctx.captured_queries), response.content.decode()
+    return {"url": url, "seconds": times, "median_ms": round(_median(times) * 1000, 1),
+            "min_ms": round(min(times) * 1000, 1), "max_ms": round(max(times) * 1000, 1),
+            "queries": queries, "rows_shown": html.count("<tr"), "bytes": len(html)}
+
+
+def forget_writes(meta: dict) -> dict:
+    """Remove the activities the mixed workload logged, so the next measurement sees the generated data."""
+    from django.db import connection
+
+    from pairing.models import Activity
+
+    assert connection.settings_dict["NAME"].startswith("bench_")
+    qs = Activity.objects.filter(title__startswith=WRITE_TITLE)
+    removed = qs.count()
+    qs.delete()
+    return {"removed": removed}
 
 
 def profile_pages(meta: dict, out: Path) -> dict:
@@ -315,7 +486,8 @@ def profile_pages(meta: dict, out: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["compile", "export", "queries", "sessions", "profile-pages"])
+    parser.add_argument("what", choices=["compile", "export", "queries", "sessions", "profile-pages",
+                                         "forget-writes", "dashboard-cold"])
     parser.add_argument("--db", required=True)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of the last run here")
@@ -334,6 +506,10 @@ def main(argv: list[str] | None = None) -> int:
         result = measure_queries(meta)
     elif args.what == "sessions":
         result = sessions(meta)
+    elif args.what == "forget-writes":
+        result = forget_writes(meta)
+    elif args.what == "dashboard-cold":
+        result = dashboard_cold(meta)
     else:
         result = profile_pages(meta, args.out)
     print("BENCHRESULT " + json.dumps(result, ensure_ascii=False, default=str))

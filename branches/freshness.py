@@ -57,6 +57,16 @@ def touch_organisation() -> None:
     _bump_now_and_on_commit([ORGANISATION])
 
 
+def empty_cache() -> None:
+    """Remove this site's cached entries and nothing else: a Redis database may hold other sites' or runs'
+    keys (another CACHE_KEY_PREFIX), which a FLUSHDB (`cache.clear()` on Redis) would remove too."""
+    delete_pattern = getattr(cache, "delete_pattern", None)
+    if delete_pattern is not None:
+        delete_pattern("*")  # django-redis puts the key prefix and version in front of the pattern
+    else:
+        cache.clear()  # a memory cache belongs to this process alone
+
+
 def _version_keys(branch_ids: Iterable[int], user_ids: Iterable[int]) -> list[str]:
     return [ORGANISATION, *(_branch_key(pk) for pk in branch_ids), *(_user_key(pk) for pk in user_ids)]
 

@@ -15,10 +15,11 @@ def _chinese():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Pages cache what they computed (the dashboard, for a few minutes): every test starts empty."""
-    from django.core.cache import cache
+    """Pages cache what they computed (the dashboard, for a few minutes): every test starts empty. On a
+    Redis cache only this run's keys (its prefix) go, never the rest of the database."""
+    from branches.freshness import empty_cache
 
-    cache.clear()
+    empty_cache()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,8 +1,15 @@
+import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR  # noqa: F401
+from .base import BASE_DIR, CACHE_URL, CACHES  # noqa: F401
+
+if CACHE_URL:
+    # A run's keys under a prefix of its own (inherited by the servers and workers it starts), so emptying
+    # the cache between tests removes this run's keys only, whoever else uses the Redis database.
+    CACHES["default"]["KEY_PREFIX"] = os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{uuid.uuid4().hex[:12]}")
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -67,18 +67,29 @@ def _fake_results() -> dict:
              "query_scales": {"1x": {"factor": 0.02, "db": "bench_small", "counts": {"branches": 101}},
                               "10x": {"factor": 0.2, "db": "bench_small_x10", "counts": {"branches": 1001}}}}
     results = {"generated_at": "2026-11-21T05:00:00+00:00", "scale": scale,
-               "machine": {"cpu_count": 2, "memory_gb": 23.4, "postgresql": "15", "python": "3.11"}}
+               "machine": {"cpu_count": 2, "memory_gb": 23.4, "postgresql": "15", "python": "3.11"},
+               "load": {"start": {"1m": 5.0}, "end": {"1m": 1.0}},
+               "dashboard_cold": {"bench_small": {"median_ms": 120.0, "queries": 21, "rows_shown": 80, "bytes": 5}}}
     page = {"p50_us": 4000, "p95_us": 9000}
     floor = {"p50_us": 1000, "p95_us": 3000}
+    mixed = {"home": {"p50_us": 6000, "p95_us": 36000, "non200": 0}, "dashboard": {**page, "non200": 0},
+             "writes": {**page, "non200": 0}, "write_share": 0.1}
     return assemble(
         results,
-        compile_result={"compile_median_s": 0.9, "floor_median_s": 0.03},
-        export_result={"export_median_s": 0.15, "floor_median_s": 0.1},
+        compile_result={"compile_median_s": 0.9, "floor_median_s": 0.03, "ratio": 30.0,
+                        "read": {"ratio": 40.0}, "write": {"ratio": 2.5},
+                        "ratio_spread": {"runs": [29.0, 30.0, 31.0], "median": 30.0, "min": 29.0, "max": 31.0,
+                                         "spread_pct": 6.7}},
+        export_result={"export_median_s": 0.15, "floor_median_s": 0.1, "ratio": 1.5,
+                       "memory": {"peak_mb_at_10x": 250.0, "basis": "extrapolated"}},
         queries={"1x": {"dashboard": {"count": 22}, "home": {"count": 18}, "compile": {"count": 31},
                         "export": {"count": 2}},
                  "10x": {"dashboard": {"count": 22}, "home": {"count": 19}, "compile": {"count": 31},
                          "export": {"count": 2}}},
-        pages={"dashboard": page, "home": page, "floor": floor, "floor_again": floor, "floor_used": floor},
+        pages={"dashboard": page, "home": page, "floor_used": floor, "distinct_secretaries": 2000,
+               "rounds": [{"floor": floor, "mixed": mixed}],
+               "ratios_by_round": {"mixed_home_p95": {"runs": [12.0], "median": 12.0, "min": 12.0, "max": 12.0,
+                                                      "spread_pct": 0.0}}},
     )
 
 
@@ -86,20 +97,24 @@ def test_the_results_document_has_the_required_keys(tmp_path):
     results = _fake_results()
     write_results(results, directory=tmp_path)
     written = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
-    assert {"scale", "ratios", "queries", "machine"} <= set(written)
+    assert {"scale", "ratios", "queries", "machine", "load"} <= set(written)
     assert set(TARGETS) <= set(written["ratios"])
-    assert written["ratios"]["compile_vs_sql"] == 30.0
-    assert written["ratios"]["dashboard_p95_vs_floor"] == 3.0
+    assert written["ratios"]["compile_vs_floor"] == 30.0
+    assert written["ratios"]["compile_read_vs_floor"] == 40.0
+    assert written["ratios"]["compile_write_vs_floor"] == 2.5
+    assert written["ratios"]["dashboard_alone_p95_vs_floor"] == 3.0
+    assert written["ratios"]["home_mixed_p95_vs_floor"] == 12.0
     assert written["ratios"]["export_vs_floor"] == 1.5
     for key in ("dashboard", "home", "compile"):
         assert {"1x", "10x"} <= set(written["queries"][key])
     assert written["queries"]["home"]["constant"] is False
-    assert written["met"] == {"compile_vs_sql": False, "dashboard_p95_vs_floor": True, "home_p95_vs_floor": True,
-                              "export_vs_floor": True, "queries_constant": False}
+    assert written["met"] == {"compile_vs_floor": False, "home_mixed_p95_vs_floor": False, "dashboard_cold_ms": True,
+                              "export_vs_floor": True, "export_peak_mb_at_10x": False, "queries_constant": False}
+    assert any("loaded" in note for note in written["notes"])  # load average 5 on 2 CPUs
     assert len(list(tmp_path.glob("2*-small.json"))) == 1  # the timestamped copy
     assert json.loads((tmp_path / "latest-small.json").read_text(encoding="utf-8")) == written
     table = (tmp_path / "latest.md").read_text(encoding="utf-8")
-    assert "30.00×" in table and "**no**" in table
+    assert "30.00×" in table and "**no**" in table and "spread 6.7%" in table and "start: 5.0" in table
 
 
 def test_the_markdown_says_which_measurement_is_missing():
@@ -108,4 +123,4 @@ def test_the_markdown_says_which_measurement_is_missing():
                        queries={"1x": {}, "10x": {}})
     text = markdown(results)
     assert "compile: no rubric" in text
-    assert results["ratios"]["dashboard_p95_vs_floor"] is None
+    assert results["ratios"]["home_mixed_p95_vs_floor"] is None
