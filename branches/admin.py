@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.models import (
     AssessmentContent,
     Branch,
+    CommitteeMember,
     Duty,
     DutyEvidence,
     ExternalOrganization,
@@ -59,6 +60,14 @@ class BranchAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields = ["secretary"]
     inlines = [PartyGroupInline, RoleInline]
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["branch", "member", "post", "since"]
+    list_filter = ["post"]
+    search_fields = ["branch__name", "member__name"]
+    raw_id_fields = ["member"]
 
 
 @admin.register(PartyGroup)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from branches.models import (
     AssessmentContent,
     Branch,
+    CommitteeMember,
     Duty,
     DutyEvidence,
     ExternalOrganization,
@@ -430,6 +431,11 @@ def seed_members(*, demo: Demo) -> None:
         if branch.secretary_id is None and demo.members[code]:
             branch.secretary = demo.members[code][0]
             branch.save(update_fields=["secretary"])
+    committee = [CommitteeMember(branch=branch, member=people[n], post=post)
+                 for code, branch in demo.branches.items() if (people := demo.members[code])
+                 for n, post in enumerate((CommitteeMember.Post.SECRETARY, CommitteeMember.Post.ORGANISATION,
+                                           CommitteeMember.Post.PUBLICITY)) if n < len(people)]
+    CommitteeMember.objects.bulk_create(committee, ignore_conflicts=True)
     for group in groups.values():
         if group.leader_id is None:
             candidates = [m for m in demo.members[_code_of(demo, group.branch_id)] if m.party_group_id == group.pk]
@@ -955,7 +961,7 @@ def seed_other_apps(*, stdout=None) -> list[str]:
 
 
 DEMO_MODELS = [
-    Unit, Branch, PartyGroup, Member, ExternalOrganization, Role, ActivityKind, Duty, YearSettings, Pair,
+    Unit, Branch, PartyGroup, CommitteeMember, Member, ExternalOrganization, Role, ActivityKind, Duty, YearSettings, Pair,
     Partnership, AnnualPlan, KeyProject, ProjectTask, Activity, JointMeeting, Problem, InformationExchange,
     AssessmentContent, DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget,
 ]

@@ -10,6 +10,7 @@ from branches.imports import IMPORT_KINDS
 from branches.models import (
     AssessmentContent,
     Branch,
+    CommitteeMember,
     Duty,
     DutyEvidence,
     ExternalOrganization,
@@ -253,3 +254,31 @@ class MonthlyTargetForm(StyledForm):
 class TargetStatusForm(StyledForm):
     status = forms.ChoiceField(label=_("状态"), choices=MonthlyTarget.Status.choices)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.TextInput())
+
+
+# --------------------------------------------------------------------------------------------- party groups, committee
+
+
+class PartyGroupForm(StyledForm):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    leader = forms.ModelChoiceField(label=_("组长"), queryset=Member.objects.none(), required=False)
+    is_temporary = forms.BooleanField(label=_("临时党小组"), required=False, help_text=_("如项目攻关临时党小组"))
+    members = forms.ModelMultipleChoiceField(label=_("成员"), queryset=Member.objects.none(), required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, branch: Branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Member.objects.filter(branch=branch, is_active=True).order_by("employee_no")
+        self.fields["leader"].queryset = members
+        self.fields["members"].queryset = members
+        self.fields["members"].widget.attrs["class"] = "form-check-input"
+
+
+class CommitteeMemberForm(StyledForm):
+    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none())
+    post = forms.ChoiceField(label=_("职务"), choices=CommitteeMember.Post.choices)
+    since = forms.DateField(label=_("任职时间"), required=False, widget=DateInput())
+
+    def __init__(self, *args, branch: Branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(branch=branch, is_active=True).order_by("employee_no")

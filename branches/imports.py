@@ -1,9 +1,10 @@
-"""Excel import of members and branches: a template with Chinese headers, an upload checked by content
+"""Excel import of members, branches, party groups and committee members: a template with Chinese headers, an upload checked by content
 and size, every row validated first, then all rows written or none, with a row-by-row report."""
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.models import Branch, ExternalOrganization, Member, Unit
+from branches.models import Branch, CommitteeMember, ExternalOrganization, Member, PartyGroup, Unit
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_MAX_BYTES = getattr(settings, "IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
@@ -101,9 +102,31 @@ def branch_columns() -> list[Column]:
     ]
 
 
+def party_group_columns() -> list[Column]:
+    return [
+        Column("branch", _("党支部编码"), True, 14),
+        Column("name", _("党小组名称"), True, 20, note=_("同一支部内唯一；已存在的党小组将更新")),
+        Column("leader", _("组长员工编号"), False, 14),
+        Column("is_temporary", _("临时党小组"), False, 10, (_("是"), _("否")), note=_("留空为“否”")),
+        Column("members", _("成员员工编号"), False, 40, note=_("多个编号用顿号、逗号或空格分隔；填写后该小组成员即为所列党员")),
+    ]
+
+
+def committee_columns() -> list[Column]:
+    return [
+        Column("branch", _("党支部编码"), True, 14),
+        Column("employee_no", _("员工编号"), True, 14, note=_("须为本支部党员；已是支委的将更新职务")),
+        Column("post", _("职务"), True, 12, _choice_labels(CommitteeMember.Post.choices)),
+        Column("since", _("任职时间"), False, 14, note=_("日期，如 2024-03-01")),
+    ]
+
+
 IMPORT_KINDS = {
     "members": {"label": gettext_lazy("党员"), "columns": member_columns, "filename": "members-template.xlsx"},
     "branches": {"label": gettext_lazy("党支部"), "columns": branch_columns, "filename": "branches-template.xlsx"},
+    "party_groups": {"label": gettext_lazy("党小组"), "columns": party_group_columns,
+                     "filename": "party-groups-template.xlsx"},
+    "committee": {"label": gettext_lazy("支委"), "columns": committee_columns, "filename": "committee-template.xlsx"},
 }
 
 
@@ -377,9 +400,146 @@ def import_branches(upload) -> ImportResult:
     return result if errors else _write(prepared, result)
 
 
+YES, NO = {"是", "Y", "y", "1", "TRUE", "True", "true"}, {"否", "N", "n", "0", "FALSE", "False", "false"}
+SEPARATORS = re.compile(r"[、,，;；\s]+")
+
+
+def _yes_no(text: str, column: Column, row: int, errors: list[RowError], default: bool) -> bool:
+    if not text:
+        return default
+    if text in YES or text == _("是"):
+        return True
+    if text in NO or text == _("否"):
+        return False
+    errors.append(RowError(row, column.header, _("请填写“是”或“否”。")))
+    return default
+
+
+def _branch_of(values: dict, branches: dict, column: Column, row: int, errors: list[RowError]):
+    code = _text(values.get("branch"))
+    branch = branches.get(code)
+    if code and branch is None:
+        errors.append(RowError(row, column.header, _("党支部编码“%(code)s”不存在。") % {"code": code}))
+    return branch
+
+
+def _member_of(members: dict, no: str, branch, column: Column, row: int, errors: list[RowError]):
+    member = members.get(no)
+    if member is None:
+        errors.append(RowError(row, column.header, _("员工编号“%(no)s”不存在。") % {"no": no}))
+    elif branch is not None and member.branch_id != branch.pk:
+        errors.append(RowError(row, column.header, _("“%(name)s”（%(no)s）不是该支部党员。") % {
+            "name": member.name, "no": no}))
+    return member
+
+
+def import_party_groups(upload) -> ImportResult:
+    check_xlsx_upload(upload)
+    columns = party_group_columns()
+    col = {c.key: c for c in columns}
+    rows, errors = _read_rows(upload, columns)
+    result = ImportResult(kind="party_groups", rows=len(rows), errors=errors)
+    if errors:
+        return result
+    branches = {b.code: b for b in Branch.objects.all()}
+    members = {m.employee_no: m for m in Member.objects.filter(is_active=True)}
+    existing = {(g.branch_id, g.name): g for g in PartyGroup.objects.all()}
+    seen: dict[str, int] = {}
+    claimed: dict[str, int] = {}
+    prepared: list[tuple[PartyGroup, list[Member] | None]] = []
+    for number, values in rows:
+        row_errors = _missing(values, ("branch", "name"), col, number)
+        branch = _branch_of(values, branches, col["branch"], number, row_errors)
+        name = _text(values.get("name"))
+        row_errors += _duplicate(f"{_text(values.get('branch'))}/{name}", seen, col["name"], number,
+                                 _("与第 %(row)s 行的党小组重复。"))
+
+        leader_no = _text(values.get("leader"))
+        leader = (_member_of(members, leader_no, branch, col["leader"], number, row_errors)
+                  if leader_no else None)
+        listed = [no for no in SEPARATORS.split(_text(values.get("members"))) if no]
+        chosen = ([_member_of(members, no, branch, col["members"], number, row_errors) for no in listed]
+                  if listed else None)
+        for no in listed:
+            if no in claimed:
+                row_errors.append(RowError(number, col["members"].header, _(
+                    "员工编号“%(no)s”已列在第 %(row)s 行的党小组。") % {"no": no, "row": claimed[no]}))
+            claimed.setdefault(no, number)
+        temporary = _yes_no(_text(values.get("is_temporary")), col["is_temporary"], number, row_errors, False)
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        group = existing.get((branch.pk, name)) or PartyGroup(branch=branch, name=name)
+        group.leader, group.is_temporary = leader, temporary
+        if _full_clean(group, {"name": col["name"].header, "leader": col["leader"].header}, number, errors):
+            if chosen is not None and leader is not None and leader not in chosen:
+                chosen.append(leader)
+            prepared.append((group, chosen))
+    if errors:
+        return result
+    with transaction.atomic():
+        for group, chosen in prepared:
+            if group.pk:
+                result.updated += 1
+            else:
+                result.created += 1
+            group.save()
+            if chosen is None:
+                continue
+            for m in Member.objects.filter(party_group=group).exclude(pk__in=[c.pk for c in chosen]):
+                m.party_group = None
+                m.save(update_fields=["party_group"])
+            for m in chosen:
+                if m.party_group_id != group.pk:
+                    m.party_group = group
+                    m.save(update_fields=["party_group"])
+    return result
+
+
+def import_committee(upload) -> ImportResult:
+    check_xlsx_upload(upload)
+    columns = committee_columns()
+    col = {c.key: c for c in columns}
+    rows, errors = _read_rows(upload, columns)
+    result = ImportResult(kind="committee", rows=len(rows), errors=errors)
+    if errors:
+        return result
+    branches = {b.code: b for b in Branch.objects.all()}
+    members = {m.employee_no: m for m in Member.objects.filter(is_active=True)}
+    existing = {(c.branch_id, c.member_id): c for c in CommitteeMember.objects.all()}
+    seen: dict[str, int] = {}
+    prepared: list[CommitteeMember] = []
+    for number, values in rows:
+        row_errors = _missing(values, ("branch", "employee_no", "post"), col, number)
+        branch = _branch_of(values, branches, col["branch"], number, row_errors)
+        no = _text(values.get("employee_no"))
+        row_errors += _duplicate(f"{_text(values.get('branch'))}/{no}", seen, col["employee_no"], number,
+                                 _("与第 %(row)s 行重复。"))
+        member = members.get(no) if no else None
+        if no and member is None:
+            row_errors.append(RowError(number, col["employee_no"].header, _("员工编号“%(no)s”不存在。") % {"no": no}))
+        post = _choice_value(_text(values.get("post")), CommitteeMember.Post.choices, col["post"], number, row_errors)
+        try:
+            since = _date(values.get("since"))
+        except ValueError as exc:
+            since = None
+            row_errors.append(RowError(number, col["since"].header, str(exc)))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        cm = existing.get((branch.pk, member.pk)) or CommitteeMember(branch=branch, member=member)
+        cm.post, cm.since = post, since
+        headers = {"member": col["employee_no"].header, "post": col["post"].header, "since": col["since"].header}
+        if _full_clean(cm, headers, number, errors):
+            prepared.append(cm)
+    return result if errors else _write(prepared, result)
+
+
+IMPORTERS = {"members": import_members, "branches": import_branches, "party_groups": import_party_groups,
+             "committee": import_committee}
+
+
 def run_import(*, kind: str, upload) -> ImportResult:
-    if kind == "members":
-        return import_members(upload)
-    if kind == "branches":
-        return import_branches(upload)
+    if kind in IMPORTERS:
+        return IMPORTERS[kind](upload)
     raise ValidationError({"kind": _("未知的导入类型。")})

@@ -1,3 +1,4 @@
+from .committee import CommitteeMember
 from .duty import AssessmentContent, Duty, DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget
 from .org import (
     Branch,
@@ -13,6 +14,7 @@ from .org import (
 __all__ = [
     "AssessmentContent",
     "Branch",
+    "CommitteeMember",
     "Duty",
     "DutyEvidence",
     "ExternalOrganization",

@@ -39,9 +39,18 @@ from branches.views.department import (
     task_edit,
 )
 from branches.views.notifications import notification_list, notification_read, notification_read_all
+from branches.views.organisation import (
+    branch_org,
+    committee_delete,
+    committee_edit,
+    org_tree,
+    party_group_delete,
+    party_group_edit,
+)
 
 __all__ = [
-    "assessment_delete", "assessment_edit", "branch_edit", "branch_list", "console_home", "copy_pairs",
+    "assessment_delete", "assessment_edit", "branch_edit", "branch_org", "committee_delete", "committee_edit",
+    "org_tree", "party_group_delete", "party_group_edit", "branch_list", "console_home", "copy_pairs",
     "dashboard", "department_home", "evidence_delete", "evidence_edit", "external_org_edit", "external_org_list",
     "filing_board", "filing_remind", "import_page", "import_template", "member_edit", "member_list",
     "notification_list", "notification_read", "notification_read_all", "pair_delete", "pair_edit",
