@@ -952,7 +952,7 @@ def seed_other_apps(*, stdout=None) -> list[str]:
     import importlib.util
 
     notes = []
-    for module_name in ("supervision.demo", "scoring.demo"):  # rectifications exist before the cup compiles
+    for module_name in ("supervision.demo", "scoring.demo", "annual.demo"):  # findings, then quarters, then the year
         if importlib.util.find_spec(module_name) is None:
             notes.append(module_name)
             continue

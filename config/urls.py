@@ -18,6 +18,7 @@ urlpatterns = [
     path("org/history/<str:app_label>/<str:model_name>/<str:pk>/", history_views.record_history, name="record_history"),
     path("org/", include("branches.urls")),
     path("cup/", include("scoring.urls")),
+    path("annual/", include("annual.urls")),
     path("supervision/", include("supervision.urls")),
     path("api/", include("config.api_urls")),
     path("healthz", views.healthz, name="healthz"),

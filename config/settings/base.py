@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "pairing",
     "scoring",
     "supervision",
+    "annual",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from annual import views
+
+app_name = "annual"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("compile/", views.compile_view, name="compile"),
+    path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/lock/", views.lock, name="lock"),
+    path("<int:pk>/discard/", views.discard, name="discard"),
+    path("<int:pk>/export.xlsx", views.export, name="export"),
+    path("<int:pk>/branches/<int:branch_id>/", views.branch, name="branch"),
+]

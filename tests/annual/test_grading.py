@@ -1,0 +1,59 @@
+"""Grades by quota with ties, worked by hand; and the pages by role."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+
+from annual import grading, services
+from annual.models import AnnualItem
+from branches.models import Role
+from tests.annual.conftest import make_annual_rubric
+from tests.factories import PairFactory, grassroots_branch, office_branch, user_with_role
+from tests.scoring.conftest import groups  # noqa: F401 - fixture
+
+RULES = [("五星", D(20)), ("四星", D(30)), ("三星", D(30)), ("二星", None)]
+
+
+def test_a_tie_at_the_edge_of_a_quota_shares_the_better_grade_and_the_next_grade_has_fewer_places():
+    # 5 branches: 五星 floor(5×20%)=1 place, but B ties A at 90 → both 五星; 四星 up to floor(5×50%)=2 places,
+    # both taken → nobody; 三星 up to floor(5×80%)=4 → C and D; 二星 the rest → E.
+    grades = grading.assign([(D(90), False), (D(90), False), (D(80), False), (D(70), False), (D(60), False)],
+                            RULES, "不定等次")
+    assert [g.name for g in grades] == ["五星", "五星", "三星", "三星", "二星"]
+    assert "并列评为五星" in grades[1].explanation and "并列" not in grades[0].explanation
+    assert "5 × 20% = 1，取整 1 个名额" in grades[0].explanation
+
+
+def test_vetoed_branches_take_the_veto_grade_and_no_place():
+    grades = grading.assign([(D(90), False), (D(80), False), (D(99), True)], RULES, "不定等次")
+    assert [g.name for g in grades] == ["四星", "三星", "不定等次"]  # 五星: floor(0.6)=0 places
+
+
+@pytest.mark.django_db
+def test_pages_by_role(client, groups, django_capture_on_commit_callbacks):  # noqa: F811
+    office, g1, g2 = office_branch(code="O01"), grassroots_branch(code="G01"), grassroots_branch(code="G02")
+    PairFactory(year=2026, lead_branch=office, grassroots=[g1])
+    rubric = make_annual_rubric(2026, [{"code": "B1", "kind": AnnualItem.Kind.BONUS, "method": "manual",
+                                        "max_points": D(5)}],
+                                joint=[("one_to_one", 50, 50)], grades=RULES)
+    admin = user_with_role(Role.Kind.ORG_ADMIN)
+    services.save_manual_score(year=2026, branch=g1, item=rubric.items.get(), points=4, reason="经验推广")
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("annual:compile"), {"year": 2026})
+    assert response.status_code == 302
+    snapshot = services.current_published(2026) or rubric.snapshots.get()
+    page = client.get(reverse("annual:home"), {"year": 2026}).content.decode()
+    assert "连带奖扣" in page and "2.00" in page  # O01 takes 50% of G01's bonus 4
+    detail = client.get(reverse("annual:branch", args=[snapshot.pk, office.pk])).content.decode()
+    assert "50%" in detail and reverse("annual:branch", args=[snapshot.pk, g1.pk]) in detail
+    assert client.get(reverse("annual:export", args=[snapshot.pk])).status_code == 200
+
+    secretary = user_with_role(Role.Kind.SECRETARY, branch=g2)
+    client.force_login(secretary)
+    assert client.post(reverse("annual:compile"), {"year": 2026}).status_code == 403
+    # A draft is the organisation department's: others see nothing of it, not even their own branch.
+    assert client.get(reverse("annual:branch", args=[snapshot.pk, g2.pk])).status_code == 404
+    assert "该年度的年度考核尚未发布" in client.get(reverse("annual:home"), {"year": 2026}).content.decode()
+    assert client.get(reverse("annual:export", args=[snapshot.pk])).status_code == 404
