@@ -225,7 +225,7 @@ def copy_pairs_with_report(*, source_year: int, target_year: int) -> CopyReport:
     """Copy a year's pairs to another year through ``pairing.services.save_pair`` (which enforces the seed
     rules), and say which were skipped and why (already paired, branch no longer active, ...)."""
     from pairing.models import Pair
-    from pairing.services import save_pair
+    from pairing.services import pair_auto_name, save_pair
 
     validate_year(source_year)
     validate_year(target_year)
@@ -241,8 +241,9 @@ def copy_pairs_with_report(*, source_year: int, target_year: int) -> CopyReport:
                 _("党支部已撤销：%(names)s") % {"names": "、".join(inactive)}]})
             continue
         try:
+            chosen = "" if source.name == pair_auto_name(source.lead_branch, grassroots) else source.name
             report.created.append(save_pair(year=target_year, lead_branch=source.lead_branch,
-                                            grassroots_branches=grassroots, name=source.name))
+                                            grassroots_branches=grassroots, name=chosen))
         except ValidationError as exc:
             report.skipped.append({"pair": source, "reasons": exc.messages})
     return report

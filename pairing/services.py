@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,19 +71,59 @@ def save_pair(
     if errors:
         raise ValidationError(errors)
 
+    name = (name or "").strip()
+    change = ""
     if pair is None:
         pair = Pair(year=year)
+    elif pair.pk:
+        old_lead = Branch.objects.get(pk=Pair.objects.values_list("lead_branch_id", flat=True).get(pk=pair.pk))
+        old_grassroots = list(Branch.objects.filter(pk__in=PairGrassroots.objects.filter(pair=pair)
+                                                    .values("branch_id")).order_by("code"))
+        # A name that was only made from the branches follows them; a name someone chose stays.
+        if name == pair.name and pair.name == pair_auto_name(old_lead, old_grassroots):
+            name = ""
+        before = [old_lead.pk, *sorted(b.pk for b in old_grassroots)]
+        if before != [lead_branch.pk, *sorted(b.pk for b in grassroots)]:
+            change = _("结对支部调整：%(old)s → %(new)s") % {
+                "old": pair_auto_name(old_lead, old_grassroots), "new": pair_auto_name(lead_branch, grassroots)}
     pair.year = year
     pair.lead_branch = lead_branch
-    pair.name = name or _("%(lead)s—%(others)s") % {
-        "lead": lead_branch.name, "others": "、".join(b.name for b in grassroots)
-    }
+    pair.name = name or pair_auto_name(lead_branch, grassroots)
     pair.full_clean()
+    if change:
+        pair._change_reason = change[:100]
     pair.save()
     PairGrassroots.objects.filter(pair=pair).exclude(branch__in=grassroots).delete()
     for branch in grassroots:
         PairGrassroots.objects.update_or_create(pair=pair, branch=branch, defaults={"year": year})
     return pair
+
+
+def pair_auto_name(lead_branch: Branch, grassroots: Sequence[Branch]) -> str:
+    """The name a pair gets from its branches when nobody chose one."""
+    others = sorted(grassroots, key=lambda b: b.code or "")
+    return _("%(lead)s—%(others)s") % {"lead": lead_branch.name, "others": "、".join(b.name for b in others)}
+
+
+def rename_pairs_after_branch(*, branch: Branch, old_name: str) -> int:
+    """After a branch is renamed, the pairs named from their branches take the new name (with the reason in their
+    history); pairs someone named keep their name."""
+    renamed = 0
+    pairs = (Pair.objects.filter(Q(lead_branch=branch) | Q(grassroots_links__branch=branch)).distinct()
+             .select_related("lead_branch"))
+    for pair in pairs:
+        grassroots = list(pair.grassroots_branches.order_by("code"))
+
+        def named(b: Branch) -> Branch:
+            return Branch(pk=b.pk, code=b.code, name=old_name) if b.pk == branch.pk else b
+
+        if pair.name != pair_auto_name(named(pair.lead_branch), [named(g) for g in grassroots]):
+            continue
+        pair.name = pair_auto_name(pair.lead_branch, grassroots)
+        pair._change_reason = (_("党支部更名：%(old)s → %(new)s") % {"old": old_name, "new": branch.name})[:100]
+        pair.save(update_fields=["name"])
+        renamed += 1
+    return renamed
 
 
 @transaction.atomic

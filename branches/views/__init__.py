@@ -6,7 +6,9 @@ from branches.views.console import (
     branch_edit,
     branch_list,
     console_home,
+    copy_assessment,
     copy_pairs,
+    copy_partnerships,
     external_org_edit,
     external_org_list,
     filing_board,
@@ -50,7 +52,7 @@ from branches.views.organisation import (
 
 __all__ = [
     "assessment_delete", "assessment_edit", "branch_edit", "branch_org", "committee_delete", "committee_edit",
-    "org_tree", "party_group_delete", "party_group_edit", "branch_list", "console_home", "copy_pairs",
+    "org_tree", "party_group_delete", "party_group_edit", "branch_list", "console_home", "copy_assessment", "copy_pairs", "copy_partnerships",
     "dashboard", "department_home", "evidence_delete", "evidence_edit", "external_org_edit", "external_org_list",
     "filing_board", "filing_remind", "import_page", "import_template", "member_edit", "member_list",
     "notification_list", "notification_read", "notification_read_all", "pair_delete", "pair_edit",

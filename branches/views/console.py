@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches import forms, selectors, services
+from branches import forms, selectors, services, year_copy
 from branches.imports import IMPORT_KINDS, XLSX_MIME, build_template, run_import
 from branches.models import (
     AssessmentContent,
@@ -23,6 +23,7 @@ from branches.models import (
     Unit,
 )
 from branches.views.common import form_page, org_admin_required, paginate, year_param
+from pairing import year_copy as pairing_year_copy
 
 
 @org_admin_required
@@ -304,12 +305,47 @@ def copy_pairs(request, year: int):
         return redirect(_year_url(year, "pairs"))
     messages.success(request, _("已复制 %(n)s 个共建对子，跳过 %(m)s 个。") % {
         "n": len(report.created), "m": len(report.skipped)})
-    request.session["copy_report"] = {
-        "source_year": form.cleaned_data["source_year"],
-        "created": [str(p) for p in report.created],
-        "skipped": [{"name": str(s["pair"]), "reasons": [str(r) for r in s["reasons"]]} for s in report.skipped],
-    }
+    _keep_report(request, "pairs", form.cleaned_data["source_year"], [str(p) for p in report.created],
+                 [{"name": str(s["pair"]), "reasons": s["reasons"]} for s in report.skipped])
     return redirect(_year_url(year, "pairs"))
+
+
+def _keep_report(request, section: str, source_year: int, created: list[str], skipped: list[dict]) -> None:
+    """What a copy did, shown once on the year page beside the section it copied."""
+    request.session["copy_report"] = {
+        "section": section, "source_year": source_year, "created": created,
+        "skipped": [{"name": str(s["name"]), "reasons": [str(r) for r in s["reasons"]]} for s in skipped],
+    }
+
+
+def _copy_view(request, year: int, *, section: str, copy, label: str):
+    form = forms.CopyPairsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的来源年度。"))
+        return redirect(_year_url(year, section))
+    try:
+        report = copy(source_year=form.cleaned_data["source_year"], target_year=year)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(_year_url(year, section))
+    messages.success(request, _("已复制 %(n)s 个%(what)s，跳过 %(m)s 个。") % {
+        "n": len(report.created), "m": len(report.skipped), "what": label})
+    _keep_report(request, section, form.cleaned_data["source_year"], [str(c) for c in report.created], report.skipped)
+    return redirect(_year_url(year, section))
+
+
+@org_admin_required
+@require_POST
+def copy_partnerships(request, year: int):
+    return _copy_view(request, year, section="partnerships", copy=pairing_year_copy.copy_partnerships,
+                      label=_("党建共建"))
+
+
+@org_admin_required
+@require_POST
+def copy_assessment(request, year: int):
+    return _copy_view(request, year, section="assessment", copy=year_copy.copy_assessment_contents,
+                      label=_("考核内容"))
 
 
 @org_admin_required
