@@ -37,6 +37,7 @@ from branches.models import (
 from branches.periods import quarters_of_year
 from pairing.models import (
     Activity,
+    ActivityCategory,
     ActivityKind,
     AnnualPlan,
     InformationExchange,
@@ -154,6 +155,18 @@ ACTIVITY_KINDS = [
     ("heart_talk", "谈心谈话", ActivityKind.Category.OTHER, True),
     ("three_meetings", "“三会一课”", ActivityKind.Category.OTHER, False),
 ]
+# Categories besides each kind's co-building kind (its `category`): what "organisation life" and the care
+# activities are, for rubric items that count only those.
+CATEGORIES = [
+    ("organisation", "组织共建"), ("linked", "活动互联"), ("resources", "资源共享"), ("business", "业务互促"),
+    ("org_life", "组织生活（三会一课、主题党日）"), ("care", "关怀走访（谈心谈话、走基层访万家）"),
+    ("info_exchange", "信息互通"), ("other", "其他"),
+]
+EXTRA_CATEGORIES = {
+    "theme_day": ["org_life"], "theme_day_3_1_x": ["org_life"], "org_life": ["org_life"],
+    "three_meetings": ["org_life"], "joint_study": ["org_life"], "heart_talk": ["care"], "visit_homes": ["care"],
+    "info_sharing": ["info_exchange"],
+}
 PAIR_KIND_CODES = [
     "joint_study", "standardisation", "theme_day", "org_life", "situation_lecture", "volunteer",
     "culture_sports", "info_sharing", "experience", "staff_exchange", "business_guidance", "onsite_help", "online_qa",
@@ -508,10 +521,16 @@ def seed_users(*, demo: Demo) -> None:
 
 
 def seed_reference_data(*, demo: Demo) -> None:
+    categories = {}
+    for order, (code, name) in enumerate(CATEGORIES, start=1):
+        categories[code], _created = ActivityCategory.objects.get_or_create(
+            code=code, defaults={"name": name, "sort_order": order})
     for order, (code, name, category, joint) in enumerate(ACTIVITY_KINDS, start=1):
         kind, _created = ActivityKind.objects.get_or_create(
             code=code, defaults={"name": name, "category": category, "counts_as_joint": joint, "sort_order": order}
         )
+        kind.categories.add(*(categories[c] for c in [str(category), *EXTRA_CATEGORIES.get(code, [])]
+                              if c in categories))
         demo.kinds[code] = kind
     for order, (code, name, description) in enumerate(DUTIES, start=1):
         duty, _created = Duty.objects.get_or_create(

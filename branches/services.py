@@ -370,6 +370,10 @@ def update_target_status(*, target: MonthlyTarget, status: str, note: str = "", 
     _ensure_stored_target_open(target)
     if status not in MonthlyTarget.Status.values:
         raise ValidationError({"status": _("请选择有效的状态。")})
+    if status == MonthlyTarget.Status.DONE and target.status != MonthlyTarget.Status.DONE:
+        target.completed_on = timezone.localdate()
+    elif status != MonthlyTarget.Status.DONE:
+        target.completed_on = None
     target.status, target.note, target.updated_by = status, (note or "").strip(), user
     return _full_clean_and_save(target)
 

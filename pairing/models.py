@@ -391,6 +391,25 @@ class InformationExchange(models.Model):
             raise ValidationError({"period_year": _("所属年度必须与共建年度一致。")})
 
 
+class ActivityCategory(models.Model):
+    """A category activity kinds belong to (组织生活/三会一课, the four co-building kinds, care activities…);
+    data the organisation department manages. A kind may be in several; rubric items count by category."""
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("活动类别")
+        verbose_name_plural = _("活动类别")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ActivityKind(models.Model):
     """A kind or form of activity; data the organisation department can extend."""
 
@@ -405,6 +424,8 @@ class ActivityKind(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     category = models.CharField(_("共建类别"), max_length=20, choices=Category.choices)
     counts_as_joint = models.BooleanField(_("计入共建活动"), default=True)
+    categories = models.ManyToManyField(ActivityCategory, verbose_name=_("活动类别"), blank=True,
+                                        related_name="kinds")
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from branches.periods import MAX_YEAR, MIN_YEAR
+from pairing.models import ActivityCategory, ActivityKind
+from scoring.engine import registry
 from scoring.models import RubricItem
 
 
@@ -23,6 +25,21 @@ class CopyRubricForm(forms.Form):
                                         choices=[(n, _("第%(n)s季度") % {"n": n}) for n in (1, 2, 3, 4)])
 
 
+def _param_field(spec: registry.Param) -> forms.Field:
+    """A form field for a parameter of the registry (kept in RubricItem.params)."""
+    common = {"label": spec.label, "required": False, "help_text": spec.help}
+    if spec.kind == "choice":
+        return forms.ChoiceField(choices=[("", _("默认")), *spec.choices], **common)
+    if spec.kind == "bool":
+        return forms.BooleanField(**common)
+    if spec.kind == "decimal":
+        return forms.DecimalField(min_value=0, max_digits=6, decimal_places=2, **common)
+    return forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple, **common)
+
+
+PARAM_FIELDS = [name for name in registry.PARAMS if name not in registry.FIELD_PARAMS]
+
+
 class RubricItemForm(forms.ModelForm):
     branch_kinds = forms.MultipleChoiceField(label=_("适用支部类型"), choices=Branch.Kind.choices, required=False,
                                              widget=forms.CheckboxSelectMultiple,
@@ -31,19 +48,37 @@ class RubricItemForm(forms.ModelForm):
     class Meta:
         model = RubricItem
         fields = ["section", "code", "name", "mode", "branch_kinds", "max_points", "method", "source", "target",
-                  "deduction", "is_bonus", "rule", "sort_order"]
+                  "deduction", "no_obligation", "is_bonus", "rule", "sort_order"]
         widgets = {"rule": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, rubric=None, **kwargs):
         super().__init__(*args, **kwargs)
         if rubric is not None:
             self.fields["section"].queryset = rubric.sections.all()
+        self.fields["no_obligation"].required = False  # the item's current value (or the default) when not sent
+        params = dict(self.instance.params or {})
+        for name in PARAM_FIELDS:
+            field = self.fields[name] = _param_field(registry.PARAMS[name])
+            if name == "kinds":
+                field.choices = list(ActivityKind.objects.values_list("code", "name"))
+            elif name == "categories":
+                field.choices = list(ActivityCategory.objects.values_list("code", "name"))
+            if name in params:
+                self.initial[name] = params[name]
         for name, field in self.fields.items():
-            if name not in ("branch_kinds", "is_bonus"):
+            if name not in ("branch_kinds", "is_bonus", "share", "kinds", "categories"):
                 field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                               else "form-control")
 
     def fields_for_service(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in PARAM_FIELDS}
         data["branch_kinds"] = list(data.get("branch_kinds") or [])
+        data["no_obligation"] = data.get("no_obligation") or self.instance.no_obligation
+        params = {}
+        for name in PARAM_FIELDS:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", [], False):
+                continue
+            params[name] = str(value) if registry.PARAMS[name].kind == "decimal" else value
+        data["params"] = params
         return data

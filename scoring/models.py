@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Branch
 from branches.periods import MAX_YEAR, MIN_YEAR, Quarter
+from scoring.engine import registry
 
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -68,7 +69,7 @@ class Rubric(models.Model):
 
     @property
     def base_points(self) -> Decimal:
-        return sum((i.max_points for i in self.items.all() if not i.is_bonus and i.method != "deduction_per"),
+        return sum((i.max_points for i in self.items.all() if not i.is_bonus and not i.deducts),
                    Decimal("0"))
 
 
@@ -94,26 +95,14 @@ class RubricItem(models.Model):
         BASE = "base", _("基础工作")
         SUPERVISION = "supervision", _("常态化督导")
 
-    class Method(models.TextChoices):
-        COUNT_TARGET = "count_target", _("按数量达标")
-        ON_TIME = "on_time", _("按时备案")
-        RATIO = "ratio", _("完成比例")
-        DEDUCTION_PER = "deduction_per", _("按次扣分")
-        MANUAL = "manual", _("人工评分")
+    # Both from the one registry of methods and sources (scoring.engine.registry).
+    Method = models.TextChoices("Method", [(k.upper(), (k, label)) for k, label in registry.method_choices()])
+    Source = models.TextChoices("Source", [(k.upper(), (k, label)) for k, label in registry.source_choices()])
 
-    class Source(models.TextChoices):
-        PAIR_JOINT_ACTIVITIES = "pair_joint_activities", _("结对共建活动")
-        PARTNERSHIP_JOINT_ACTIVITIES = "partnership_joint_activities", _("党建共建活动")
-        PAIR_PLAN_FILED = "pair_plan_filed", _("结对共建实施方案备案")
-        PARTNERSHIP_PLAN_FILED = "partnership_plan_filed", _("党建共建方案备案")
-        DEPARTMENT_PLAN_FILED = "department_plan_filed", _("部门年度重点工作方案备案")
-        DUTY_TARGETS_MET = "duty_targets_met", _("党建+业务月度目标完成")
-        PROJECT_TASKS_ON_TIME = "project_tasks_on_time", _("领办任务按期完成")
-        PROBLEMS_SOLVED = "problems_solved", _("共建难题解决")
-        INFORMATION_EXCHANGES = "information_exchanges", _("信息互通")
-        JOINT_MEETINGS = "joint_meetings", _("联席会")
-        OVERDUE_RECTIFICATIONS = "overdue_rectifications", _("逾期未整改问题")
-        BRANCH_ACTIVITIES = "branch_activities", _("支部活动")
+    class NoObligation(models.TextChoices):
+        ZERO = "zero", _("不得分")
+        FULL = "full", _("得满分")
+        NOT_APPLICABLE = "na", _("不适用（不计入满分）")
 
     rubric = models.ForeignKey(Rubric, verbose_name=_("评分细则"), on_delete=models.CASCADE, related_name="items")
     section = models.ForeignKey(RubricSection, verbose_name=_("板块"), on_delete=models.PROTECT, related_name="items")
@@ -123,10 +112,15 @@ class RubricItem(models.Model):
     branch_kinds = models.JSONField(_("适用支部类型"), default=list, blank=True,
                                     help_text=_("为空表示适用于全部支部类型"))
     max_points = models.DecimalField(_("分值"), validators=[MinValueValidator(0)], **POINTS)
-    method = models.CharField(_("计分方式"), max_length=20, choices=Method.choices)
-    source = models.CharField(_("数据来源"), max_length=40, choices=Source.choices, blank=True)
+    method = models.CharField(_("计分方式"), max_length=20, choices=registry.method_choices)
+    source = models.CharField(_("数据来源"), max_length=40, choices=registry.source_choices, blank=True)
     target = models.DecimalField(_("季度目标数"), null=True, blank=True, validators=[MinValueValidator(0)], **POINTS)
     deduction = models.DecimalField(_("每次扣分"), null=True, blank=True, validators=[MinValueValidator(0)], **POINTS)
+    params = models.JSONField(_("计分参数"), default=dict, blank=True,
+                              help_text=_("计数方式、统计区间、限活动类型/类别、方案分摊与逾期得分比例"))
+    no_obligation = models.CharField(_("无对应关系时"), max_length=10, choices=NoObligation.choices,
+                                     default=NoObligation.ZERO,
+                                     help_text=_("支部没有此项对应的共建关系（或部门）时本项如何计分"))
     is_bonus = models.BooleanField(_("加分项"), default=False)
     rule = models.TextField(_("评分标准"), blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
@@ -144,27 +138,22 @@ class RubricItem(models.Model):
     def applies_to(self, kind: str) -> bool:
         return not self.branch_kinds or kind in self.branch_kinds
 
+    @property
+    def says(self) -> str:
+        """The sentence that says what this item counts (the rubric page, the explanations)."""
+        return registry.says(self)
+
+    @property
+    def deducts(self) -> bool:
+        method = registry.METHODS.get(self.method)
+        return bool(method and method.deducts)
+
     def clean(self) -> None:
         errors = {}
         valid_kinds = set(Branch.Kind.values)
         if not isinstance(self.branch_kinds, list) or not set(self.branch_kinds) <= valid_kinds:
             errors["branch_kinds"] = gettext("适用支部类型只能是：%(kinds)s。") % {"kinds": "、".join(valid_kinds)}
-        if self.method != self.Method.MANUAL and not self.source:
-            errors["source"] = gettext("按记录计分的评分项必须选择数据来源。")
-        if self.method == self.Method.MANUAL and self.source:
-            errors["source"] = gettext("人工评分项不选择数据来源。")
-        if self.method == self.Method.COUNT_TARGET and not self.target:
-            errors["target"] = gettext("按数量达标计分须填写大于 0 的季度目标数。")
-        if self.method == self.Method.DEDUCTION_PER and not self.deduction:
-            errors["deduction"] = gettext("按次扣分须填写每次扣分。")
-        if self.source and self.method != self.Method.MANUAL and "method" not in errors:
-            from scoring.engine.sources import SOURCES
-
-            allowed = SOURCES.get(self.source, (None, ()))[1]
-            if self.method not in allowed:
-                errors["method"] = gettext("数据来源“%(source)s”只支持：%(methods)s。") % {
-                    "source": self.get_source_display(),
-                    "methods": "、".join(str(self.Method(m).label) for m in allowed)}
+        errors.update(registry.validate(self))
         if self.section_id and self.rubric_id and self.section.rubric_id != self.rubric_id:
             errors["section"] = gettext("板块必须属于同一评分细则。")
         if errors:
@@ -400,7 +389,7 @@ class SnapshotItemScore(_SnapshotPart):
     item_name = models.CharField(_("评分项"), max_length=200)
     section_name = models.CharField(_("板块"), max_length=100)
     mode = models.CharField(_("所属模式"), max_length=20, choices=RubricItem.Mode.choices)
-    method = models.CharField(_("计分方式"), max_length=20, choices=RubricItem.Method.choices)
+    method = models.CharField(_("计分方式"), max_length=20, choices=registry.method_choices)
     max_points = models.DecimalField(_("分值"), **POINTS)
     is_bonus = models.BooleanField(_("加分项"), default=False)
     rule = models.TextField(_("评分标准"), blank=True)
@@ -427,10 +416,8 @@ class SnapshotItemScore(_SnapshotPart):
         """The records that earned or lost the points, labelled: [{"model", "id", "label"}] (queried once)."""
         cached = getattr(self, "_evidence", None)
         if cached is None:
-            from scoring.engine.sources import evidence_for
-
             entry = self.entry
-            cached = self._evidence = evidence_for(self.evidence_data, quarter=entry.snapshot.quarter,
+            cached = self._evidence = registry.evidence_for(self.evidence_data, quarter=entry.snapshot.quarter,
                                                    branch_id=entry.branch_id)
         return cached
 

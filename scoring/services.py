@@ -219,7 +219,8 @@ def copy_rubric(*, rubric: Rubric, year: int, valid_from: int = 1, user=None) ->
                 rubric=new, section=sections[item.section_id], code=item.code, name=item.name, mode=item.mode,
                 branch_kinds=list(item.branch_kinds or []), max_points=item.max_points, method=item.method,
                 source=item.source, target=item.target, deduction=item.deduction, is_bonus=item.is_bonus,
-                rule=item.rule, sort_order=item.sort_order)
+                rule=item.rule, sort_order=item.sort_order, params=dict(item.params or {}),
+                no_obligation=item.no_obligation)
     return new
 
 

@@ -22,6 +22,7 @@ from branches.forms import apply_errors
 from branches.models import Branch
 from branches.periods import Quarter
 from scoring import selectors, services
+from scoring.engine import registry
 from scoring.exporters import QuarterScoresExporter
 from scoring.forms import CopyRubricForm, ManualScoreForm, RubricItemForm, VetoForm
 from scoring.links import evidence_url
@@ -176,7 +177,13 @@ def branch_score(request: HttpRequest, pk: int, branch_id: int) -> HttpResponse:
         raise Http404
     admin_links = person.is_org_admin and request.user.is_staff
     sections: dict[str, list] = {}
-    for score in entry.item_scores.all():
+    scores = list(entry.item_scores.all())
+    # What each item counts, said by the registry from the item (a published quarter's rubric is frozen).
+    items = RubricItem.objects.in_bulk([s.item_id for s in scores if s.item_id])
+    names = registry.code_names()
+    for score in scores:
+        item = items.get(score.item_id)
+        score.sentence = registry.says(item, names) if item else ""
         score.links = [{"label": ref.get("label", ""),
                         "url": evidence_url(ref, admin_allowed=admin_links, person=person)}
                        for ref in score.evidence or []]
@@ -317,9 +324,12 @@ def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
         mine = [i for i in items if i.applies_to(kind)]
         totals.append({
             "label": label,
-            "base": sum((i.max_points for i in mine if not i.is_bonus and i.method != RubricItem.Method.DEDUCTION_PER), 0),
+            "base": sum((i.max_points for i in mine if not i.is_bonus and not i.deducts), 0),
             "bonus": sum((i.max_points for i in mine if i.is_bonus), 0),
         })
+    names = registry.code_names()
+    for item in items:
+        item.sentence = registry.says(item, names)
     return render(request, "scoring/rubric_detail.html", {
         "rubric": rubric, "sections": sections, "totals": totals,
         "is_admin": person_for(request.user).is_org_admin, "frozen": services.rubric_is_frozen(rubric),

@@ -175,6 +175,8 @@ class MonthlyTarget(models.Model):
     target = models.CharField(_("月度目标"), max_length=300)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
     note = models.TextField(_("说明"), blank=True)
+    # The day it was marked done: "按期" is done by the end of its month.
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("更新人"))

@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -21,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch, YearSettings
 from branches.periods import Quarter
-from scoring.engine import methods
-from scoring.engine.sources import SOURCES, Context, Fact
+from scoring.engine import methods, registry
+from scoring.engine.sources import Context, Fact
 from scoring.models import (
     ManualScore,
     RankingGroup,
@@ -52,6 +53,11 @@ class ItemResult:
             return {"source": self.item.source, **self.scope}
         return self.stored or []
 
+    @property
+    def max_points(self) -> Decimal:
+        """The item's maximum for this branch: nothing when it does not apply (no such obligation)."""
+        return self.item.max_points if self.outcome.applicable else methods.ZERO
+
 
 @dataclass
 class BranchResult:
@@ -72,6 +78,11 @@ class BranchResult:
     @cached_property
     def total(self) -> Decimal:
         return methods.q2(self.base_total + self.bonus_total)
+
+    @cached_property
+    def base_max(self) -> Decimal:
+        """The branch's base maximum: items that apply to it, without bonuses and deductions."""
+        return sum((r.max_points for r in self.items if not r.item.is_bonus and not r.item.deducts), methods.ZERO)
 
 
 def rubric_for(quarter: Quarter) -> Rubric | None:
@@ -96,37 +107,29 @@ def assign_groups(branches: list[dict]) -> dict[int, RankingGroup]:
     return out
 
 
-def score_item(item: RubricItem, fact: Fact | None, manual: dict | None, deadline) -> ItemResult:
-    method = item.method
-    M = RubricItem.Method
-    if method == M.MANUAL and item.is_bonus and not manual:
+def score_manual(item: RubricItem, manual: dict | None) -> ItemResult:
+    """A hand-scored item: the organisation department's score and reason (a bonus nobody gave is 0)."""
+    if item.is_bonus and not manual:
         return ItemResult(item, methods.Outcome(methods.ZERO, _("本季度无加分。")))
-    if method == M.MANUAL:
-        outcome = methods.manual(item.max_points, manual["points"] if manual else None,
-                                 manual["reason"] if manual else "")
-        evidence = [{"model": "scoring.manualscore", "id": manual["id"], "label": manual["reason"][:200]}] if manual else []
-        return ItemResult(item, outcome, stored=evidence)
-    fact = fact or Fact()
-    return ItemResult(item, _outcome(item, fact, deadline), scope=fact.scope)
+    outcome = methods.manual(item.max_points, manual["points"] if manual else None, manual["reason"] if manual else "")
+    evidence = [{"model": "scoring.manualscore", "id": manual["id"], "label": manual["reason"][:200]}] if manual else []
+    return ItemResult(item, outcome, stored=evidence)
 
 
-def _outcome(item: RubricItem, fact: Fact, deadline) -> methods.Outcome:
-    method = item.method
-    M = RubricItem.Method
-    if method == M.COUNT_TARGET:
-        return methods.count_target(item.max_points, fact.counts, item.target or Decimal(1))
-    if method == M.ON_TIME:
-        return methods.on_time(item.max_points, fact.filed, deadline)
-    if method == M.RATIO:
-        return methods.ratio(item.max_points, fact.done, fact.due)
-    if method == M.DEDUCTION_PER:
-        return methods.deduction_per(item.max_points, fact.instances, item.deduction or Decimal(0))
-    raise ValidationError(_("未知的计分方式：%(method)s") % {"method": method})  # pragma: no cover - RubricItem.clean
+def score_item(item: RubricItem, fact: Fact | None, manual: dict | None, env: registry.Env) -> ItemResult:
+    if not registry.METHODS[item.method].from_records:
+        return score_manual(item, manual)
+    fact = fact or Fact(obligated=False)
+    return ItemResult(item, registry.score(item, fact, env), scope=fact.scope)
 
 
-def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubric, list[BranchResult]]:
-    """Count in SQL per source, then score every branch in memory; a fixed number of queries whatever the
-    branch count. Branches with the same facts for an item share one outcome (computed once)."""
+def compute(quarter: Quarter, *, progress: Progress | None = None, as_of: date | None = None,
+            branch_ids: list[int] | None = None) -> tuple[Rubric, list[BranchResult]]:
+    """Count in SQL per source and query, then score every branch in memory; a fixed number of queries
+    whatever the branch count. Branches with the same facts for an item share one outcome (computed once).
+
+    A quarter still running is scored to date: `as_of` (today by default) bounds what was due.
+    `branch_ids` limits the result to those branches (the branch home's to-do list)."""
     report = progress or (lambda pct, stage: None)
     rubric = rubric_for(quarter)
     if rubric is None:
@@ -137,60 +140,64 @@ def compute(quarter: Quarter, *, progress: Progress | None = None) -> tuple[Rubr
     # that a ranking group mixing kinds lists its columns in rubric order.
     for n, i in enumerate(items):
         i.rubric_position = n
-    branches = list(Branch.objects.filter(is_active=True).values("id", "code", "name", "kind", "unit_id")
-                    .order_by("code"))
+    branch_qs = Branch.objects.filter(is_active=True)
+    if branch_ids is not None:
+        branch_qs = branch_qs.filter(pk__in=branch_ids)
+    branches = list(branch_qs.values("id", "code", "name", "kind", "unit_id").order_by("code"))
     groups = assign_groups(branches)
     branches = [b for b in branches if b["id"] in groups]
-    ctx = Context(quarter, {b["id"]: b for b in branches})
+    ctx = Context(quarter, {b["id"]: b for b in branches}, as_of or timezone.localdate())
+    env = registry.Env(quarter, YearSettings.deadline_for(quarter.year), ctx.as_of)
     report(15, _("读取评分细则与排名分组"))
 
-    used_sources = sorted({i.source for i in items if i.method != RubricItem.Method.MANUAL and i.source})
-    facts: dict[str, dict[int, Fact]] = {}
-    for n, key in enumerate(used_sources, start=1):
-        facts[key] = SOURCES[key][0](ctx)
-        report(15 + int(60 * n / max(1, len(used_sources))), _("统计：%(source)s")
-               % {"source": RubricItem.Source(key).label})
+    queries = sorted({registry.query_key(i) for i in items if registry.METHODS[i.method].from_records},
+                     key=lambda k: (k[0], repr(k[1])))
+    facts: dict[tuple, dict[int, Fact]] = {}
+    for n, key in enumerate(queries, start=1):
+        source = registry.SOURCES[key[0]]
+        facts[key] = source.compute(ctx, key[1])
+        report(15 + int(60 * n / max(1, len(queries))), _("统计：%(source)s") % {"source": source.label})
 
     manual = {(m["branch_id"], m["item_id"]): m for m in ManualScore.objects.filter(
         year=quarter.year, number=quarter.number, item__rubric=rubric).values("id", "branch_id", "item_id", "points",
                                                                              "reason")}
     vetoes = {v["branch_id"]: v["reason"] for v in Veto.objects.filter(year=quarter.year, number=quarter.number)
               .values("branch_id", "reason")}
-    deadline = YearSettings.deadline_for(quarter.year)
-    # Per branch kind: (item, its source's facts by branch, or None for a manual item), in rubric order.
+    # Per branch kind: (item, its query's facts by branch, or None for a hand-scored item), in rubric order.
     plans: dict[str, list[tuple[RubricItem, dict[int, Fact] | None, dict[int, ItemResult]]]] = {}
     outcomes: dict[tuple, methods.Outcome] = {}
     # {item id: {id(fact): result}}; Facts stay alive in `facts` meanwhile, so their ids are unique.
     shared: dict[int, dict[int, ItemResult]] = {}
-    empty = Fact()
+    empty = Fact(obligated=False)
     unscored: dict[int, ItemResult] = {}
     results = []
     for b in branches:
         branch_id, kind = b["id"], b["kind"]
         plan = plans.get(kind)
         if plan is None:
-            plan = plans[kind] = [(i, None if i.method == RubricItem.Method.MANUAL else facts.get(i.source, {}),
-                                   shared.setdefault(i.id, {})) for i in items if i.applies_to(kind)]
+            plan = plans[kind] = [
+                (i, facts[registry.query_key(i)] if registry.METHODS[i.method].from_records else None,
+                 shared.setdefault(i.id, {})) for i in items if i.applies_to(kind)]
         scored = []
         for i, by_branch, results_by_fact in plan:
-            if by_branch is None:  # manual
+            if by_branch is None:  # scored by hand
                 score = manual.get((branch_id, i.id))
                 if score is None:  # the same outcome for every branch not scored yet
                     result = unscored.get(i.id)
                     if result is None:
-                        result = unscored[i.id] = score_item(i, None, None, deadline)
+                        result = unscored[i.id] = score_manual(i, None)
                     scored.append(result)
                 else:
-                    scored.append(score_item(i, None, score, deadline))
+                    scored.append(score_manual(i, score))
                 continue
             fact = by_branch.get(branch_id) or empty
             # Sources share one Fact among branches with the same facts: one result per item and Fact.
             result = results_by_fact.get(id(fact))
             if result is None:
-                key = (i.id, fact.counts, fact.filed, fact.done, fact.due, fact.instances)
+                key = (i.id, fact.key)
                 outcome = outcomes.get(key)
                 if outcome is None:
-                    outcome = outcomes[key] = _outcome(i, fact, deadline)
+                    outcome = outcomes[key] = registry.score(i, fact, env)
                 result = results_by_fact[id(fact)] = ItemResult(i, outcome, None, fact.scope)
             scored.append(result)
         results.append(BranchResult(b, groups[branch_id], scored, branch_id in vetoes, vetoes.get(branch_id, "")))
@@ -313,7 +320,7 @@ def _write_item_scores(entry_ids: list[int], scored: list[BranchResult]) -> None
         SnapshotItemScore.objects.bulk_create(
             SnapshotItemScore(entry_id=entry_id, item=ir.item, item_code=ir.item.code, item_name=ir.item.name,
                               section_name=ir.item.section.name, mode=ir.item.mode, method=ir.item.method,
-                              max_points=ir.item.max_points, is_bonus=ir.item.is_bonus, rule=ir.item.rule,
+                              max_points=ir.max_points, is_bonus=ir.item.is_bonus, rule=ir.item.rule,
                               count=ir.outcome.count, target=ir.outcome.target, points=ir.outcome.points,
                               explanation=ir.outcome.explanation, evidence_data=ir.evidence,
                               position=ir.item.rubric_position)
@@ -324,7 +331,7 @@ def _write_item_scores(entry_ids: list[int], scored: list[BranchResult]) -> None
 
 def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_chunk: int = 1000):
     """The item scores in COPY text format, in chunks of rows."""
-    items: dict[int, str] = {}
+    items: dict[tuple[int, bool], str] = {}
     outcomes: dict[int, str] = {}
     evidence: dict[tuple[str, int], str] = {}
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -335,10 +342,11 @@ def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_
         for ir in r.items:
             item = ir.item
             position = item.rubric_position
-            item_text = items.get(item.id)
+            applies = ir.outcome.applicable
+            item_text = items.get((item.id, applies))
             if item_text is None:
-                item_text = items[item.id] = "\t".join(_copy_text(v) for v in (
-                    item.id, item.code, item.name, item.section.name, item.mode, item.method, item.max_points,
+                item_text = items[(item.id, applies)] = "\t".join(_copy_text(v) for v in (
+                    item.id, item.code, item.name, item.section.name, item.mode, item.method, ir.max_points,
                     item.is_bonus, item.rule))
             o = ir.outcome
             outcome_text = outcomes.get(id(o))
@@ -363,13 +371,15 @@ def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_
 
 
 def _scope_json(source: str, scope: dict) -> str:
-    """{"source": key, **scope} as JSON; source and scope keys are identifiers, values ids or lists of ids."""
+    """{"source": key, **scope} as JSON; source and scope keys are identifiers, values mostly ids or lists of ids."""
     parts = [f'"source":"{source}"']
     for key, value in scope.items():
-        if isinstance(value, list):
+        if isinstance(value, list) and all(isinstance(v, int) for v in value):
             parts.append(f'"{key}":[{",".join(map(str, value))}]')
-        else:
+        elif value is None or isinstance(value, int):
             parts.append(f'"{key}":{"null" if value is None else int(value)}')
+        else:  # the query of a filtered item, the day a running quarter was scored to
+            parts.append(f'"{key}":{json.dumps(value, ensure_ascii=False)}')
     return "{" + ",".join(parts) + "}"
 
 

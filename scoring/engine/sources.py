@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.apps import apps
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext
 
 from branches.models import Branch, KeyWorkPlan, MonthlyTarget
@@ -41,22 +43,69 @@ NO_SCOPE: dict = {}  # shared; never changed
 
 
 class Fact:
-    """What a source found for one branch; made tens of thousands of times per compile, so kept plain."""
+    """What a source found for one branch; made tens of thousands of times per compile, so kept plain.
 
-    __slots__ = ("counts", "filed", "done", "due", "instances", "scope")
+    `obligated` is False when the branch has nothing this source scores (no pair, no partnership, not an
+    office branch): the item's `no_obligation` says what it gives then, whatever the method."""
+
+    __slots__ = ("counts", "filed", "done", "due", "instances", "scope", "obligated")
 
     def __init__(self, counts: Sequence[int] = (), filed: Sequence[date | None] = (), done: int = 0, due: int = 0,
-                 instances: int = 0, scope: dict | None = None):
+                 instances: int = 0, scope: dict | None = None, obligated: bool = True):
         self.counts = tuple(counts)  # count_target: one count per obligation
         self.filed = tuple(filed)  # on_time: one filing date per obligation
         self.done = done  # ratio
         self.due = due  # ratio
         self.instances = instances  # deduction_per
         self.scope = scope if scope is not None else NO_SCOPE  # the owners counted: {"pairs": [..]}, {"unit": id}
+        self.obligated = obligated
+
+    @property
+    def key(self) -> tuple:
+        """Equal for facts that score the same under any method (outcomes are shared by it)."""
+        return (self.counts, self.filed, self.done, self.due, self.instances, self.obligated)
 
     def __repr__(self) -> str:
         return (f"Fact(counts={self.counts}, filed={self.filed}, done={self.done}, due={self.due}, "
-                f"instances={self.instances}, scope={self.scope})")
+                f"instances={self.instances}, scope={self.scope}, obligated={self.obligated})")
+
+
+UNITS = ("records", "months", "weeks", "kinds", "categories")
+WINDOWS = ("quarter", "year")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a counting item asks of its source: which records (kinds, categories), counted how (records,
+    distinct months/weeks/kinds/categories covered) and over which window (the quarter, or the year to date)."""
+
+    kinds: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    unit: str = "records"
+    window: str = "quarter"
+
+    @property
+    def filtered(self) -> bool:
+        return self != PLAIN
+
+    def as_scope(self) -> dict:
+        """Stored with the evidence scope when it differs from the plain query (so the same records are listed)."""
+        out: dict = {}
+        if self.kinds:
+            out["kinds"] = list(self.kinds)
+        if self.categories:
+            out["categories"] = list(self.categories)
+        if self.window != "quarter":
+            out["window"] = self.window
+        return out
+
+    @classmethod
+    def from_scope(cls, scope: dict) -> Query:
+        return cls(kinds=tuple(scope.get("kinds", ())), categories=tuple(scope.get("categories", ())),
+                   window=scope.get("window", "quarter"))
+
+
+PLAIN = Query()
 
 
 def ref(model: str, pk: int, label: str, **shown_on) -> dict:
@@ -66,16 +115,30 @@ def ref(model: str, pk: int, label: str, **shown_on) -> dict:
 class Context:
     """What every source needs, loaded once: the quarter, branches, and the year's pairs and partnerships."""
 
-    def __init__(self, quarter: Quarter, branches: dict[int, dict]):
+    def __init__(self, quarter: Quarter, branches: dict[int, dict], as_of: date | None = None):
         self.quarter = quarter
         self.branches = branches
+        # A quarter still running is scored to date: only what was due by this day counts.
+        self.as_of = min(quarter.end, as_of) if as_of else quarter.end
         self._pairs_of: dict[int, list[int]] | None = None
         self._partnerships_of: dict[int, list[int]] | None = None
         self._scopes: dict[tuple, dict] = {}
 
     @property
+    def running(self) -> bool:
+        return self.as_of < self.quarter.end
+
+    @property
     def window(self) -> tuple[date, date]:
-        return (self.quarter.start, self.quarter.end)
+        return (self.quarter.start, self.as_of)
+
+    def span(self, q: Query) -> tuple[date, date]:
+        start = self.quarter.start if q.window == "quarter" else date(self.quarter.year, 1, 1)
+        return (start, self.as_of)
+
+    def months(self, q: Query) -> list[int]:
+        start, end = self.span(q)
+        return list(range(start.month, end.month + 1))
 
     def scope(self, **owners) -> dict:
         """One shared dict per distinct scope (branches of one pair share theirs; the snapshot writes its
@@ -90,13 +153,21 @@ class Context:
             found = self._scopes[key] = {k: list(v) if isinstance(v, list) else v for k, v in owners.items()}
         return found
 
-    def scope_of(self, name: str, owners: list) -> dict:
-        """scope(**{name: owners}) without building keyword arguments: called once per branch and source."""
-        key = (name, tuple(owners))
+    def scope_of(self, name: str, owners: list, q: Query = PLAIN) -> dict:
+        """scope(**{name: owners}) without building keyword arguments: called once per branch and source.
+        With a filtered query or a quarter still running, the scope says so (evidence lists the same records)."""
+        extra = self.extra(q)
+        key = (name, tuple(owners), repr(extra)) if extra else (name, tuple(owners))
         found = self._scopes.get(key)
         if found is None:
-            found = self._scopes[key] = {name: list(owners)}
+            found = self._scopes[key] = {name: list(owners), **extra}
         return found
+
+    def extra(self, q: Query = PLAIN) -> dict:
+        out = q.as_scope() if q is not PLAIN else {}
+        if self.running:
+            out["to"] = self.as_of.isoformat()
+        return out
 
     def pairs_of(self) -> dict[int, list[int]]:
         """{branch_id: [pair_id, ...]} of the quarter's year: lead branch and grassroots branches (1 query)."""
@@ -124,20 +195,50 @@ class Context:
         return self._partnerships_of
 
 
-def _counted(qs, key: str) -> dict:
-    """{owner: n} of a queryset grouped in SQL by `key`."""
-    return dict(qs.order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n"))
+def _counted(qs, key: str, measure=None) -> dict:
+    """{owner: n} of a queryset grouped in SQL by `key`; `measure` is what is counted (rows by default)."""
+    return dict(qs.order_by().values_list(key).annotate(n=measure or Count("pk")).values_list(key, "n"))
 
 
-def _per_owner(ctx: Context, owners_of: dict[int, list], counts: dict, scope_key: str) -> dict[int, Fact]:
+def _measure(q: Query, prefix: str = ""):
+    """What a counting item counts, as an aggregate over activities (`prefix` leads from the rows to them)."""
+    if q.unit == "months":
+        return Count(TruncMonth(f"{prefix}date"), distinct=True)
+    if q.unit == "weeks":
+        return Count(TruncWeek(f"{prefix}date"), distinct=True)
+    if q.unit == "kinds":
+        return Count(f"{prefix}kind", distinct=True)
+    if q.unit == "categories":
+        return Count(f"{prefix}kind__categories", distinct=True)
+    return Count(f"{prefix}id", distinct=True)
+
+
+def _activity_filter(ctx_or_span, q: Query, prefix: str = "") -> Q:
+    span = ctx_or_span.span(q) if isinstance(ctx_or_span, Context) else ctx_or_span
+    cond = Q(**{f"{prefix}date__range": span})
+    if q.kinds:
+        cond &= Q(**{f"{prefix}kind__code__in": q.kinds})
+    if q.categories:
+        cond &= Q(**{f"{prefix}kind__categories__code__in": q.categories})
+    return cond
+
+
+def _span(quarter: Quarter, scope: dict) -> tuple[date, date]:
+    """The window a stored scope counted over: the quarter (or the year) up to its end or the day it says."""
+    start = date(quarter.year, 1, 1) if scope.get("window") == "year" else quarter.start
+    return (start, date.fromisoformat(scope["to"]) if scope.get("to") else quarter.end)
+
+
+def _per_owner(ctx: Context, owners_of: dict[int, list], counts: dict, scope_key: str,
+               q: Query = PLAIN) -> dict[int, Fact]:
     facts: dict[int, Fact] = {}
     none = None  # one Fact shared by every branch without owners (most branches, for partnerships)
     for branch_id in ctx.branches:
         owners = owners_of.get(branch_id)
         if not owners:
-            facts[branch_id] = none = none or Fact(scope=ctx.scope_of(scope_key, []))
+            facts[branch_id] = none = none or Fact(scope=ctx.scope_of(scope_key, [], q), obligated=False)
             continue
-        facts[branch_id] = Fact(counts=[counts.get(o, 0) for o in owners], scope=ctx.scope_of(scope_key, owners))
+        facts[branch_id] = Fact(counts=[counts.get(o, 0) for o in owners], scope=ctx.scope_of(scope_key, owners, q))
     return facts
 
 
@@ -147,33 +248,32 @@ def _activity_label(r: dict) -> str:
 
 # --- pair and partnership activities ------------------------------------------------------------------
 
-def _joint_activities(ctx: Context) -> Q:
-    return Q(kind__counts_as_joint=True, date__range=ctx.window)
+def pair_joint_activities(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
+    counts = _counted(Activity.objects.filter(_activity_filter(ctx, q), kind__counts_as_joint=True,
+                                              pair__year=ctx.quarter.year), "pair_id", _measure(q))
+    return _per_owner(ctx, ctx.pairs_of(), counts, "pairs", q)
 
 
-def pair_joint_activities(ctx: Context) -> dict[int, Fact]:
-    counts = _counted(Activity.objects.filter(_joint_activities(ctx), pair__year=ctx.quarter.year), "pair_id")
-    return _per_owner(ctx, ctx.pairs_of(), counts, "pairs")
+def partnership_joint_activities(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
+    counts = _counted(Activity.objects.filter(_activity_filter(ctx, q), kind__counts_as_joint=True,
+                                              partnership__year=ctx.quarter.year), "partnership_id", _measure(q))
+    return _per_owner(ctx, ctx.partnerships_of(), counts, "partnerships", q)
 
 
-def partnership_joint_activities(ctx: Context) -> dict[int, Fact]:
-    counts = _counted(Activity.objects.filter(_joint_activities(ctx), partnership__year=ctx.quarter.year),
-                      "partnership_id")
-    return _per_owner(ctx, ctx.partnerships_of(), counts, "partnerships")
-
-
-def branch_activities(ctx: Context) -> dict[int, Fact]:
-    counts = _counted(Activity.branches.through.objects.filter(activity__date__range=ctx.window), "branch_id")
+def branch_activities(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
+    counts = _counted(Activity.branches.through.objects.filter(_activity_filter(ctx, q, "activity__")),
+                      "branch_id", _measure(q, "activity__"))
+    scope = ctx.scope(**ctx.extra(q)) if ctx.extra(q) else None
     by_count: dict[int, Fact] = {}  # one Fact per distinct count, shared by the branches that have it
-    return {b: by_count.get(n) or by_count.setdefault(n, Fact(counts=[n]))
+    return {b: by_count.get(n) or by_count.setdefault(n, Fact(counts=[n], scope=scope))
             for b in ctx.branches for n in (counts.get(b, 0),)}
 
 
-def _activities_evidence(quarter: Quarter, owner_field: str, owners: list[int]) -> list[dict]:
-    window = (quarter.start, quarter.end)
-    rows = Activity.objects.filter(**{f"{owner_field}__in": owners}, kind__counts_as_joint=True,
-                                   date__range=window, **{f"{owner_field}__year": quarter.year}).values(
-        "id", owner_field, "date", "title").order_by("date", "id")
+def _activities_evidence(quarter: Quarter, owner_field: str, owners: list[int], scope: dict) -> list[dict]:
+    rows = Activity.objects.filter(_activity_filter(_span(quarter, scope), Query.from_scope(scope)),
+                                   **{f"{owner_field}__in": owners}, kind__counts_as_joint=True,
+                                   **{f"{owner_field}__year": quarter.year}).values(
+        "id", owner_field, "date", "title").distinct().order_by("date", "id")
     return _in_owner_order(rows, owner_field, owners, "pairing.activity", _activity_label)
 
 
@@ -187,8 +287,8 @@ def _in_owner_order(rows, key: str, owners: list, model: str, label: Callable[[d
 
 
 def _branch_activities_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
-    rows = Activity.objects.filter(branches=branch_id, date__range=(quarter.start, quarter.end)).values(
-        "id", "date", "title").order_by("date", "id")
+    rows = Activity.objects.filter(_activity_filter(_span(quarter, scope), Query.from_scope(scope)),
+                                   branches=branch_id).values("id", "date", "title").distinct().order_by("date", "id")
     return [ref("pairing.activity", r["id"], _activity_label(r)) for r in rows]
 
 
@@ -197,13 +297,13 @@ def _branch_activities_evidence(quarter: Quarter, branch_id: int, scope: dict) -
 def _plans_filed(ctx: Context, owners_of: dict[int, list[int]], key: str) -> dict[int, Fact]:
     filed = dict(AnnualPlan.objects.filter(**{f"{key}__isnull": False, "year": ctx.quarter.year})
                  .values_list(key, "filed_on"))
-    end = ctx.quarter.end
+    end = ctx.as_of
     facts: dict[int, Fact] = {}
     none = None  # shared by the branches without owners
     for branch_id in ctx.branches:
         owners = owners_of.get(branch_id)
         if not owners:
-            facts[branch_id] = none = none or Fact(scope=ctx.scope_of(key + "s", []))
+            facts[branch_id] = none = none or Fact(scope=ctx.scope_of(key + "s", []), obligated=False)
             continue
         dates = []
         for owner in owners:
@@ -215,11 +315,11 @@ def _plans_filed(ctx: Context, owners_of: dict[int, list[int]], key: str) -> dic
     return facts
 
 
-def pair_plan_filed(ctx: Context) -> dict[int, Fact]:
+def pair_plan_filed(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
     return _plans_filed(ctx, ctx.pairs_of(), "pair")
 
 
-def partnership_plan_filed(ctx: Context) -> dict[int, Fact]:
+def partnership_plan_filed(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
     return _plans_filed(ctx, ctx.partnerships_of(), "partnership")
 
 
@@ -230,7 +330,8 @@ def _owner_labels(key: str, owners: list[int]) -> dict[int, str]:
     return dict(Partnership.objects.filter(pk__in=owners).values_list("id", "external_org__name"))
 
 
-def _plans_evidence(quarter: Quarter, key: str, owners: list[int]) -> list[dict]:
+def _plans_evidence(quarter: Quarter, key: str, owners: list[int], scope: dict) -> list[dict]:
+    end = _span(quarter, scope)[1]
     labels = _owner_labels(key, owners)
     plans = {p[key]: p for p in AnnualPlan.objects.filter(**{f"{key}__in": owners, "year": quarter.year})
              .values("id", key, "filed_on")}
@@ -239,7 +340,7 @@ def _plans_evidence(quarter: Quarter, key: str, owners: list[int]) -> list[dict]
         plan = plans.get(owner)
         if plan:
             filed_on = plan["filed_on"]
-            if filed_on and filed_on > quarter.end:
+            if filed_on and filed_on > end:
                 filed_on = None
             label = (f"{filed_on:%Y-%m-%d} " if filed_on else "") + labels.get(owner, "")
             out.append(ref("pairing.annualplan", plan["id"], label, **{key: owner}))
@@ -259,16 +360,17 @@ def _department_branches(ctx: Context) -> dict[int, list[int]]:
     return out
 
 
-def department_plan_filed(ctx: Context) -> dict[int, Fact]:
+def department_plan_filed(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
     filed = {unit_id: filed_on for unit_id, filed_on in KeyWorkPlan.objects.filter(year=ctx.quarter.year)
              .values_list("unit_id", "filed_on")}
-    facts = {b: Fact() for b in ctx.branches}
+    none = Fact(obligated=False)  # not an office branch: no department plan to file
+    facts = dict.fromkeys(ctx.branches, none)
     for unit_id, branch_ids in _department_branches(ctx).items():
         filed_on = filed.get(unit_id)
-        if filed_on and filed_on > ctx.quarter.end:
+        if filed_on and filed_on > ctx.as_of:
             filed_on = None
         for b in branch_ids:
-            facts[b] = Fact(filed=[filed_on], scope=ctx.scope(unit=unit_id))
+            facts[b] = Fact(filed=[filed_on], scope=ctx.scope(unit=unit_id, **ctx.extra()))
     return facts
 
 
@@ -279,27 +381,50 @@ def _department_plan_evidence(quarter: Quarter, branch_id: int, scope: dict) -> 
             for p in KeyWorkPlan.objects.filter(year=quarter.year, unit_id=scope["unit"]).values("id", "title")]
 
 
-def duty_targets_met(ctx: Context) -> dict[int, Fact]:
+def _month_end(year: int, month: int) -> date:
+    return date(year, 12, 31) if month == 12 else date(year, month + 1, 1) - timedelta(days=1)
+
+
+def _due_months(quarter: Quarter, as_of: date) -> list[int]:
+    """The quarter's months whose targets were due by `as_of`: a month's target is due at the month's end."""
+    return [m for m in quarter.months if _month_end(quarter.year, m) <= as_of]
+
+
+def _met_on_time(year: int, months: list[int]) -> Q:
+    """Done, and done by the end of its month when the completion day is known (按期)."""
+    by_month = Q(pk__in=[])
+    for m in months:
+        by_month |= Q(month=m) & (Q(completed_on__isnull=True) | Q(completed_on__lte=_month_end(year, m)))
+    return Q(status=MonthlyTarget.Status.DONE) & by_month
+
+
+def duty_targets_met(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
+    months = _due_months(ctx.quarter, ctx.as_of)
     by_unit = {r["task__plan__unit_id"]: r for r in MonthlyTarget.objects.filter(
-        task__plan__year=ctx.quarter.year, month__in=ctx.quarter.months).order_by().values(
-        "task__plan__unit_id").annotate(due=Count("pk"), done=Count("pk", filter=Q(status=MonthlyTarget.Status.DONE)))}
-    facts = {b: Fact() for b in ctx.branches}
+        task__plan__year=ctx.quarter.year, month__in=months).order_by().values(
+        "task__plan__unit_id").annotate(due=Count("pk"), done=Count("pk", filter=_met_on_time(ctx.quarter.year,
+                                                                                            months)))}
+    none = Fact(obligated=False)  # not an office branch: no department targets
+    facts = dict.fromkeys(ctx.branches, none)
     for unit_id, branch_ids in _department_branches(ctx).items():
         row = by_unit.get(unit_id, {"done": 0, "due": 0})
         for b in branch_ids:
-            facts[b] = Fact(done=row["done"], due=row["due"], scope=ctx.scope(unit=unit_id))
+            facts[b] = Fact(done=row["done"], due=row["due"], scope=ctx.scope(unit=unit_id, **ctx.extra()))
     return facts
 
 
 def _duty_targets_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
     if scope.get("unit") is None:
         return []
+    months = _due_months(quarter, _span(quarter, scope)[1])
+    met = set(MonthlyTarget.objects.filter(_met_on_time(quarter.year, months), task__plan__year=quarter.year,
+                                           task__plan__unit_id=scope["unit"]).values_list("pk", flat=True))
     rows = MonthlyTarget.objects.filter(task__plan__year=quarter.year, task__plan__unit_id=scope["unit"],
-                                        month__in=quarter.months).values(
+                                        month__in=months).values(
         "id", "month", "status", "target", "task__number").order_by("task__number", "month")
     when = gettext("%(task)s-%(month)s月")
     return [ref("branches.monthlytarget", t["id"],
-                f"{'✓' if t['status'] == MonthlyTarget.Status.DONE else '✗'} "
+                f"{'✓' if t['id'] in met else '✗'} "
                 f"{when % {'task': t['task__number'], 'month': t['month']}} {t['target']}",
                 unit=scope["unit"], year=quarter.year, month=t["month"]) for t in rows]
 
@@ -310,7 +435,7 @@ def _on_time() -> Q:
     return Q(status=ProjectTask.Status.DONE, completed_on__isnull=False, completed_on__lte=F("due_date"))
 
 
-def project_tasks_on_time(ctx: Context) -> dict[int, Fact]:
+def project_tasks_on_time(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
     by_pair = {r["project__pair_id"]: (r["due"], r["done"]) for r in ProjectTask.objects.filter(
         project__pair__year=ctx.quarter.year, due_date__range=ctx.window).order_by().values(
         "project__pair_id").annotate(due=Count("pk"), done=Count("pk", filter=_on_time()))}
@@ -320,21 +445,21 @@ def project_tasks_on_time(ctx: Context) -> dict[int, Fact]:
     for branch_id in ctx.branches:
         owners = pairs_of.get(branch_id)
         if not owners:
-            facts[branch_id] = none = none or Fact(scope=ctx.scope_of("pairs", []))
+            facts[branch_id] = none = none or Fact(scope=ctx.scope_of("pairs", []), obligated=False)
             continue
         due = done = 0
         for pair_id in owners:
             n_due, n_done = by_pair.get(pair_id, (0, 0))
             due += n_due
             done += n_done
-        facts[branch_id] = Fact(done=done, due=due, scope=ctx.scope_of("pairs", owners))
+        facts[branch_id] = Fact(done=done, due=due, scope=ctx.scope_of("pairs", owners, PLAIN))
     return facts
 
 
 def _project_tasks_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
     owners = scope.get("pairs", [])
     rows = ProjectTask.objects.filter(project__pair__in=owners, project__pair__year=quarter.year,
-                                      due_date__range=(quarter.start, quarter.end)).values(
+                                      due_date__range=_span(quarter, scope)).values(
         "id", "title", "status", "due_date", "completed_on", "project__pair_id").order_by("due_date", "id")
 
     def label(t: dict) -> str:
@@ -346,36 +471,48 @@ def _project_tasks_evidence(quarter: Quarter, branch_id: int, scope: dict) -> li
                            lambda t: {"pair": t["project__pair_id"]})
 
 
-def _problems(quarter: Quarter) -> Q:
-    return Q(pair__year=quarter.year, status=Problem.Status.SOLVED, solved_on__range=(quarter.start, quarter.end))
+def _problems(year: int, span: tuple[date, date]) -> Q:
+    return Q(pair__year=year, status=Problem.Status.SOLVED, solved_on__range=span)
 
 
-def problems_solved(ctx: Context) -> dict[int, Fact]:
-    return _per_owner(ctx, ctx.pairs_of(), _counted(Problem.objects.filter(_problems(ctx.quarter)), "pair_id"),
-                      "pairs")
+def _dated_measure(q: Query, field: str):
+    if q.unit == "months":
+        return Count(TruncMonth(field), distinct=True)
+    if q.unit == "weeks":
+        return Count(TruncWeek(field), distinct=True)
+    return Count("pk")
+
+
+def problems_solved(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
+    counts = _counted(Problem.objects.filter(_problems(ctx.quarter.year, ctx.span(q))), "pair_id",
+                      _dated_measure(q, "solved_on"))
+    return _per_owner(ctx, ctx.pairs_of(), counts, "pairs", q)
 
 
 def _problems_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
     owners = scope.get("pairs", [])
-    rows = Problem.objects.filter(_problems(quarter), pair__in=owners).values(
+    rows = Problem.objects.filter(_problems(quarter.year, _span(quarter, scope)), pair__in=owners).values(
         "id", "pair_id", "title", "solved_on").order_by("solved_on", "id")
     return _in_owner_order(rows, "pair_id", owners, "pairing.problem", lambda r: f"{r['solved_on']:%Y-%m-%d} {r['title']}",
                            lambda r: {"pair": r["pair_id"]})
 
 
-def _exchanges(quarter: Quarter) -> Q:
-    return Q(partnership__year=quarter.year, period_year=quarter.year, period_month__in=quarter.months)
+def _exchanges(year: int, span: tuple[date, date]) -> Q:
+    return Q(partnership__year=year, period_year=year, period_month__in=range(span[0].month, span[1].month + 1))
 
 
-def information_exchanges(ctx: Context) -> dict[int, Fact]:
-    counts = _counted(InformationExchange.objects.filter(_exchanges(ctx.quarter)), "partnership_id")
-    return _per_owner(ctx, ctx.partnerships_of(), counts, "partnerships")
+def information_exchanges(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
+    measure = Count("period_month", distinct=True) if q.unit == "months" else Count("pk")
+    counts = _counted(InformationExchange.objects.filter(_exchanges(ctx.quarter.year, ctx.span(q))), "partnership_id",
+                      measure)
+    return _per_owner(ctx, ctx.partnerships_of(), counts, "partnerships", q)
 
 
 def _exchanges_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
     owners = scope.get("partnerships", [])
     kinds = {value: str(label) for value, label in InformationExchange.Kind.choices}
-    rows = InformationExchange.objects.filter(_exchanges(quarter), partnership__in=owners).values(
+    rows = InformationExchange.objects.filter(_exchanges(quarter.year, _span(quarter, scope)),
+                                              partnership__in=owners).values(
         "id", "partnership_id", "kind", "period_month").order_by("period_month", "kind", "id")
     month = gettext("%(m)s月")
     return _in_owner_order(rows, "partnership_id", owners, "pairing.informationexchange",
@@ -383,10 +520,10 @@ def _exchanges_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[d
                            lambda r: {"partnership": r["partnership_id"]})
 
 
-def joint_meetings(ctx: Context) -> dict[int, Fact]:
-    rows = JointMeeting.objects.filter(date__range=ctx.window).filter(
+def joint_meetings(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
+    rows = JointMeeting.objects.filter(date__range=ctx.span(q)).filter(
         Q(pair__year=ctx.quarter.year) | Q(partnership__year=ctx.quarter.year)).order_by().values(
-        "pair_id", "partnership_id").annotate(n=Count("pk"))
+        "pair_id", "partnership_id").annotate(n=_dated_measure(q, "date"))
     by_pair, by_partnership = defaultdict(int), defaultdict(int)
     for r in rows:
         if r["pair_id"]:
@@ -398,13 +535,14 @@ def joint_meetings(ctx: Context) -> dict[int, Fact]:
     for b in ctx.branches:
         pairs, partnerships = pairs_of.get(b, []), partnerships_of.get(b, [])
         facts[b] = Fact(counts=[by_pair.get(p, 0) for p in pairs] + [by_partnership.get(p, 0) for p in partnerships],
-                        scope=ctx.scope(pairs=pairs, partnerships=partnerships))
+                        scope=ctx.scope(pairs=pairs, partnerships=partnerships, **ctx.extra(q)),
+                        obligated=bool(pairs or partnerships))
     return facts
 
 
 def _meetings_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dict]:
     pairs, partnerships = scope.get("pairs", []), scope.get("partnerships", [])
-    rows = JointMeeting.objects.filter(date__range=(quarter.start, quarter.end)).filter(
+    rows = JointMeeting.objects.filter(date__range=_span(quarter, scope)).filter(
         Q(pair__in=pairs, pair__year=quarter.year) | Q(partnership__in=partnerships, partnership__year=quarter.year)
     ).values("id", "pair_id", "partnership_id", "date", "topic").order_by("date", "id")
     rows = [{**r, "owner": ("pair", r["pair_id"]) if r["pair_id"] else ("partnership", r["partnership_id"])}
@@ -416,21 +554,21 @@ def _meetings_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[di
 
 # --- supervision -----------------------------------------------------------------------------------
 
-def _overdue(quarter: Quarter):
-    """Rectifications past their deadline before the quarter's end and not closed as of that day (or None)."""
+def _overdue(end: date):
+    """Rectifications past their deadline before `end` (the quarter's end, or the day a running quarter is
+    scored to) and not closed as of that day (or None)."""
     try:
         Rectification = apps.get_model("supervision", "Rectification")
     except LookupError:  # the supervision app has no rectifications yet
         return None
-    end = quarter.end
     closed_by_end = Q(state="closed") & (Q(closed_at__isnull=True) | Q(closed_at__date__lte=end))
     return Rectification.objects.filter(deadline__lt=end).exclude(closed_by_end)
 
 
-def overdue_rectifications(ctx: Context) -> dict[int, Fact]:
+def overdue_rectifications(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
     """Few rows (open findings), so their ids are kept: rectifications move on after the quarter is
     published (only visits and findings are locked with it)."""
-    qs = _overdue(ctx.quarter)
+    qs = _overdue(ctx.as_of)
     ids: dict[int, list[int]] = defaultdict(list)
     for branch_id, pk in ([] if qs is None else qs.order_by("deadline", "id").values_list("branch_id", "id")):
         ids[branch_id].append(pk)
@@ -447,45 +585,3 @@ def _overdue_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[dic
     return [ref("supervision.rectification", r["id"], f"{r['deadline']:%Y-%m-%d} {r['title']}")
             for r in Rectification.objects.filter(pk__in=scope["ids"]).values("id", "title", "deadline")
             .order_by("deadline", "id")]
-
-
-SOURCES: dict[str, tuple[Callable[[Context], dict[int, Fact]], tuple[str, ...]]] = {
-    "pair_joint_activities": (pair_joint_activities, ("count_target",)),
-    "partnership_joint_activities": (partnership_joint_activities, ("count_target",)),
-    "branch_activities": (branch_activities, ("count_target",)),
-    "pair_plan_filed": (pair_plan_filed, ("on_time",)),
-    "partnership_plan_filed": (partnership_plan_filed, ("on_time",)),
-    "department_plan_filed": (department_plan_filed, ("on_time",)),
-    "duty_targets_met": (duty_targets_met, ("ratio",)),
-    "project_tasks_on_time": (project_tasks_on_time, ("ratio",)),
-    "problems_solved": (problems_solved, ("count_target",)),
-    "information_exchanges": (information_exchanges, ("count_target",)),
-    "joint_meetings": (joint_meetings, ("count_target",)),
-    "overdue_rectifications": (overdue_rectifications, ("deduction_per",)),
-}
-
-# source -> (quarter, branch_id, stored scope) -> the records behind the count, labelled
-EVIDENCE: dict[str, Callable[[Quarter, int, dict], list[dict]]] = {
-    "pair_joint_activities": lambda q, b, s: _activities_evidence(q, "pair", s.get("pairs", [])),
-    "partnership_joint_activities": lambda q, b, s: _activities_evidence(q, "partnership", s.get("partnerships", [])),
-    "branch_activities": _branch_activities_evidence,
-    "pair_plan_filed": lambda q, b, s: _plans_evidence(q, "pair", s.get("pairs", [])),
-    "partnership_plan_filed": lambda q, b, s: _plans_evidence(q, "partnership", s.get("partnerships", [])),
-    "department_plan_filed": _department_plan_evidence,
-    "duty_targets_met": _duty_targets_evidence,
-    "project_tasks_on_time": _project_tasks_evidence,
-    "problems_solved": _problems_evidence,
-    "information_exchanges": _exchanges_evidence,
-    "joint_meetings": _meetings_evidence,
-    "overdue_rectifications": _overdue_evidence,
-}
-
-
-def evidence_for(stored, *, quarter: Quarter, branch_id: int) -> list[dict]:
-    """The labelled records behind a stored item score: a list is returned as stored (manual scores, and
-    snapshots written before evidence was re-derived); {"source": key, **scope} is listed again by query."""
-    if isinstance(stored, list):
-        return stored
-    if not isinstance(stored, dict) or stored.get("source") not in EVIDENCE:
-        return []
-    return EVIDENCE[stored["source"]](quarter, branch_id, stored)
