@@ -32,9 +32,9 @@ from annual.models import (
 from branches.models import Branch, YearSettings
 from branches.periods import Quarter, quarters_of_year
 from pairing.models import Pair
-from scoring.engine import methods
+from scoring.engine import methods, registry
 from scoring.engine.compile import assign_groups
-from scoring.engine.sources import SOURCES, Context, Fact
+from scoring.engine.sources import Context, Fact
 from scoring.models import RankingSnapshot, SnapshotEntry
 
 Progress = Callable[[int, str], None]
@@ -144,7 +144,7 @@ def _quarter_lines(rubric: AnnualRubric, snapshots: dict[int, RankingSnapshot], 
 
 def _item_facts(item: AnnualItem, contexts: dict[Quarter, Context]) -> dict[int, tuple[Fact, dict]]:
     """{branch: (the year's fact, {quarter: scope})} of a computed item."""
-    source = SOURCES[item.source][0]
+    source = registry.SOURCES[item.source].compute
     by_quarter = {q: source(ctx) for q, ctx in contexts.items()}
     last = max(contexts)
     out: dict[int, tuple[Fact, dict]] = {}

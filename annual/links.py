@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from annual.models import AnnualEntry, AnnualLine
 from branches.periods import Quarter
-from scoring.engine.sources import EVIDENCE
+from scoring.engine.registry import SOURCES
 from scoring.links import evidence_url
 
 
@@ -20,9 +20,9 @@ def line_links(line: AnnualLine, entry: AnnualEntry, *, person, admin_allowed: b
         return [{"label": line.name, "url": reverse("annual:branch", args=[entry.snapshot_id, ev["partner"]])},
                 {"label": str(AnnualLine.Kind.JOINT.label), "url": reverse("pairing:pair_detail", args=[ev["pair"]])}]
     refs: list[dict] = []
-    if isinstance(ev, dict) and ev.get("source") in EVIDENCE:
+    if isinstance(ev, dict) and ev.get("source") in SOURCES:
         for quarter_text, scope in sorted((ev.get("quarters") or {}).items()):
-            refs.extend(EVIDENCE[ev["source"]](Quarter.parse(quarter_text), entry.branch_id, scope or {}))
+            refs.extend(SOURCES[ev["source"]].evidence(Quarter.parse(quarter_text), entry.branch_id, scope or {}))
     elif isinstance(ev, list):
         refs = ev
     return [{"label": r.get("label", ""), "url": evidence_url(r, admin_allowed=admin_allowed, person=person)}

@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Branch
 from branches.periods import MAX_YEAR, MIN_YEAR
-from scoring.engine.sources import SOURCES
+from scoring.engine.registry import SOURCES
 
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 POINTS = {"max_digits": 8, "decimal_places": 2}
@@ -140,7 +140,7 @@ class AnnualItem(models.Model):
                 errors["source"] = gettext("人工评分项不选择数据来源。")
         elif self.source not in SOURCES:
             errors["source"] = gettext("按记录计分的考核项必须选择数据来源。")
-        elif self.method not in SOURCES[self.source][1]:
+        elif self.method not in SOURCES[self.source].methods:
             errors["method"] = gettext("该数据来源不支持这种计分方式。")
         if self.method == self.Method.COUNT_TARGET and not self.target:
             errors["target"] = gettext("按数量达标计分须填写大于 0 的年度目标数。")
