@@ -163,6 +163,11 @@ class TransitionForm(forms.Form):
     response = forms.CharField(label=_("整改情况"), required=False,
                                widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}))
     files = MultipleFileField(label=_("佐证材料"))
+    recheck_on = forms.DateField(label=_("回头看日期"), required=False)
+
+
+class RecheckForm(forms.Form):
+    recheck_on = forms.DateField(label=_("回头看日期"), required=False)
 
 
 class DeadlineForm(forms.Form):

@@ -189,14 +189,16 @@ class FindingEvidence(EvidenceFile):
 
 
 class Rectification(models.Model):
-    """整改事项: one per shortcoming, owned by a branch, followed to closure (and reopened after 回头看)."""
+    """整改事项: one per shortcoming, owned by a branch, followed to closure. A submission the reviewers do not
+    accept is sent back (退回, with a reason); a closed one may be reopened by the later re-check (回头看)."""
 
     class State(models.TextChoices):
         OPEN = "open", _("待整改")
         RECTIFYING = "rectifying", _("整改中")
         SUBMITTED = "submitted", _("已提交待审核")
         CLOSED = "closed", _("已销号")
-        REOPENED = "reopened", _("回头看退回")
+        RETURNED = "returned", _("已退回")
+        REOPENED = "reopened", _("回头看重新整改")
 
     finding = models.OneToOneField(
         Finding, verbose_name=_("督导发现"), null=True, blank=True, on_delete=models.CASCADE,
@@ -214,6 +216,8 @@ class Rectification(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    recheck_on = models.DateField(_("回头看日期"), null=True, blank=True,
+                                  help_text=_("销号后督导组回头看的日期，到期前提醒督导组"))
     history = HistoricalRecords()
 
     class Meta:

@@ -105,9 +105,21 @@ ROUND_STATUS_FLOW = {
 }
 
 
+def leads_a_group_of(user, supervision_round: SupervisionRound) -> bool:
+    return (person_for(user).is_inspector
+            and supervision_round.groups.filter(leader_id=getattr(user, "pk", None)).exists())
+
+
+def can_open_round(user, supervision_round: SupervisionRound) -> bool:
+    """The organisation department, or the leader of one of the round's groups, starts (or reopens) a round."""
+    return person_for(user).is_org_admin or leads_a_group_of(user, supervision_round)
+
+
 @transaction.atomic
 def set_round_status(*, supervision_round: SupervisionRound, status: str, by) -> SupervisionRound:
-    _require_org_admin(by)
+    if not person_for(by).is_org_admin:
+        if status != SupervisionRound.Status.IN_PROGRESS or not leads_a_group_of(by, supervision_round):
+            raise PermissionDenied(_("只有组织部门或本轮督导组组长可以启动督导。"))
     if status not in ROUND_STATUS_FLOW.get(supervision_round.status, set()):
         raise ValidationError(
             {"status": _("督导轮次当前为“%(current)s”，不能改为“%(target)s”。") % {
@@ -358,9 +370,11 @@ def record_visit(*, group: SupervisionGroup, branch: Branch, date: date, form: s
 TRANSITIONS: dict[tuple[str, str], str] = {
     (State.OPEN, State.RECTIFYING): "branch",
     (State.REOPENED, State.RECTIFYING): "branch",
+    (State.RETURNED, State.RECTIFYING): "branch",
     (State.RECTIFYING, State.SUBMITTED): "branch",
+    (State.RETURNED, State.SUBMITTED): "branch",
     (State.SUBMITTED, State.CLOSED): "review",
-    (State.SUBMITTED, State.REOPENED): "review",
+    (State.SUBMITTED, State.RETURNED): "review",
     (State.CLOSED, State.REOPENED): "review",
 }
 
@@ -368,7 +382,8 @@ ACTION_LABELS = {
     State.RECTIFYING: _("开始整改"),
     State.SUBMITTED: _("提交整改情况"),
     State.CLOSED: _("审核通过并销号"),
-    State.REOPENED: _("回头看退回重新整改"),
+    State.RETURNED: _("退回重新整改"),
+    State.REOPENED: _("回头看：重新整改"),
 }
 
 
@@ -392,7 +407,7 @@ def _state_label(state: str) -> str:
 
 def transition_rectification(*, rectification: Rectification, to_state: str, by, note: str = "",
                              response: str | None = None, files: Iterable = (),
-                             at: datetime | None = None) -> Rectification:
+                             at: datetime | None = None, recheck_on: date | None = None) -> Rectification:
     """Move a rectification to `to_state`, recording who and when; refuses transitions not allowed."""
     with transaction.atomic():
         current = Rectification.objects.select_for_update().get(pk=rectification.pk)
@@ -423,7 +438,15 @@ def transition_rectification(*, rectification: Rectification, to_state: str, by,
             current.response = text
             current.submitted_at = when
         if to_state == State.REOPENED and not note:
-            raise ValidationError({"note": _("退回重新整改时请写明回头看发现的问题。")})
+            raise ValidationError({"note": _("回头看重新整改时请写明回头看发现的问题。")})
+        if to_state == State.RETURNED and not note:
+            raise ValidationError({"note": _("退回时请写明退回理由。")})
+        if to_state == State.CLOSED and recheck_on is not None:
+            if recheck_on < timezone.localdate():
+                raise ValidationError({"recheck_on": _("回头看日期不能早于今天。")})
+            current.recheck_on = recheck_on
+        if to_state == State.REOPENED:
+            current.recheck_on = None
         from_state = current.state
         current.state = to_state
         if to_state == State.CLOSED:
@@ -438,6 +461,20 @@ def transition_rectification(*, rectification: Rectification, to_state: str, by,
             _store_files(RectificationEvidence, files, by=by, rectification=current, transition=record,
                          already=current.evidence.count())
     rectification.refresh_from_db()
+    return rectification
+
+
+@transaction.atomic
+def set_recheck_date(*, rectification: Rectification, recheck_on: date | None, by) -> Rectification:
+    """The date the group re-checks (回头看) a closed rectification; the reminders announce it."""
+    if not can_review(by, rectification):
+        raise PermissionDenied(_("只有本督导组成员或组织部门可以安排回头看。"))
+    if rectification.state != State.CLOSED:
+        raise ValidationError({"recheck_on": _("销号后才能安排回头看。")})
+    if recheck_on is not None and recheck_on < timezone.localdate():
+        raise ValidationError({"recheck_on": _("回头看日期不能早于今天。")})
+    rectification.recheck_on = recheck_on
+    rectification.save(update_fields=["recheck_on"])
     return rectification
 
 

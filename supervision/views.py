@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import io
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.access import person_for
 from branches.forms import apply_errors
 from branches.models import Branch
+from config.exports import XLSX_CONTENT_TYPE
 from supervision import selectors, services
 from supervision.forms import (
     AddBranchForm,
@@ -22,6 +26,7 @@ from supervision.forms import (
     DeadlineForm,
     FindingFormSet,
     GroupForm,
+    RecheckForm,
     RoundForm,
     RoundStatusForm,
     SampleForm,
@@ -36,6 +41,7 @@ from supervision.models import (
     RectificationEvidence,
     SupervisionRound,
 )
+from supervision.round_summary import RoundSummaryExporter, round_summary
 
 State = Rectification.State
 
@@ -131,6 +137,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "round": supervision_round,
         "groups": [{"group": g, "coverage": selectors.group_coverage(g)} for g in groups],
         "is_admin": person.is_org_admin,
+        "can_open": services.can_open_round(request.user, supervision_round),
     }
     if person.is_org_admin:
         ctx["sample_form"] = SampleForm()
@@ -142,8 +149,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_status(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_org_admin(request)
-    supervision_round = get_object_or_404(SupervisionRound, pk=pk)
+    supervision_round = selectors.get_round_for(request.user, pk)
+    if not services.can_open_round(request.user, supervision_round):
+        raise PermissionDenied
     form = RoundStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -320,13 +328,47 @@ def rectification_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.transition_rectification(
             rectification=rectification, to_state=data["to_state"], by=request.user, note=data.get("note", ""),
-            response=data.get("response") or None, files=data.get("files") or [],
+            response=data.get("response") or None, files=data.get("files") or [], recheck_on=data.get("recheck_on"),
         )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         # What was typed stays in the form (the page is shown again, not redirected to).
         return _rectification_page(request, selectors.get_rectification_for(request.user, pk), posted=request.POST)
     messages.success(request, _("整改事项已更新为“%(state)s”。") % {"state": rectification.get_state_display()})
+    return redirect("supervision:rectification_detail", pk=pk)
+
+
+@login_required
+def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's summary as Excel: the whole round for the organisation department, an inspector's groups."""
+    supervision_round = selectors.get_round_for(request.user, pk)
+    group_ids = None
+    if not person_for(request.user).is_org_admin:
+        group_ids = list(selectors.groups_of(request.user).filter(round=supervision_round).values_list("pk", flat=True))
+    exporter = RoundSummaryExporter(round_summary(supervision_round=supervision_round, group_ids=group_ids),
+                                    language=translation.get_language())
+    buffer = io.BytesIO()
+    exporter.write_xlsx(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (f'attachment; filename="round-{supervision_round.pk}.xlsx"; '
+                                       f"filename*=UTF-8''{quote(exporter.filename('xlsx'))}")
+    return response
+
+
+@login_required
+@require_POST
+def rectification_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    rectification = selectors.get_rectification_for(request.user, pk)
+    form = RecheckForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_recheck_date(rectification=rectification, recheck_on=form.cleaned_data["recheck_on"],
+                                      by=request.user)
+            messages.success(request, _("回头看日期已保存。"))
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+    else:
+        messages.error(request, _("请填写有效的日期。"))
     return redirect("supervision:rectification_detail", pk=pk)
 
 

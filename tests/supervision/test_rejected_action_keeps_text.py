@@ -36,7 +36,7 @@ def test_a_reopening_without_a_reason_is_refused_and_the_page_stays(client, worl
     services.transition_rectification(rectification=r, to_state=S.SUBMITTED, by=world.secretary, response="已整改")
     client.force_login(world.inspector)
     response = client.post(reverse("supervision:rectification_transition", args=[r.pk]),
-                           {"to_state": S.REOPENED, "note": "  "})
+                           {"to_state": S.RETURNED, "note": "  "})
     assert response.status_code == 200
     assert "已整改" in response.content.decode()
     r.refresh_from_db()

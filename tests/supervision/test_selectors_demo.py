@@ -114,7 +114,7 @@ def test_demo_seed_is_idempotent_and_tells_the_story():
     overdue_g01 = selectors.overdue_rectifications(as_of=today).filter(branch__code="G01", state=S.OPEN)
     assert overdue_g01.exists()
     states = set(Rectification.objects.values_list("state", flat=True))
-    assert {S.OPEN, S.RECTIFYING, S.SUBMITTED, S.CLOSED, S.REOPENED} <= states
+    assert {S.OPEN, S.RECTIFYING, S.SUBMITTED, S.CLOSED, S.RETURNED} <= states
     kinds = set(Finding.objects.values_list("kind", flat=True))
     assert kinds == set(Finding.Kind.values)
     assert Finding.objects.filter(title__contains="三代师徒").exists()

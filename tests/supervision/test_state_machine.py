@@ -24,7 +24,9 @@ ALLOWED = {
     (S.REOPENED, S.RECTIFYING),
     (S.RECTIFYING, S.SUBMITTED),
     (S.SUBMITTED, S.CLOSED),
-    (S.SUBMITTED, S.REOPENED),
+    (S.SUBMITTED, S.RETURNED),
+    (S.RETURNED, S.RECTIFYING),
+    (S.RETURNED, S.SUBMITTED),
     (S.CLOSED, S.REOPENED),
 }
 BRANCH_SIDE = {S.RECTIFYING, S.SUBMITTED}
@@ -41,7 +43,8 @@ PATHS = {
     S.RECTIFYING: [S.RECTIFYING],
     S.SUBMITTED: [S.RECTIFYING, S.SUBMITTED],
     S.CLOSED: [S.RECTIFYING, S.SUBMITTED, S.CLOSED],
-    S.REOPENED: [S.RECTIFYING, S.SUBMITTED, S.REOPENED],
+    S.RETURNED: [S.RECTIFYING, S.SUBMITTED, S.RETURNED],
+    S.REOPENED: [S.RECTIFYING, S.SUBMITTED, S.CLOSED, S.REOPENED],
 }
 
 
@@ -110,8 +113,8 @@ def test_full_cycle_with_follow_up_check_records_who_and_when(world):
     services.transition_rectification(rectification=r, to_state=S.RECTIFYING, by=world.secretary)
     services.transition_rectification(rectification=r, to_state=S.SUBMITTED, by=world.secretary,
                                       response="已建立外闯党员台账", files=[SimpleUploadedFile("台账.pdf", PDF)])
-    services.transition_rectification(rectification=r, to_state=S.REOPENED, by=world.inspector,
-                                      note="回头看：台账未按月更新")
+    services.transition_rectification(rectification=r, to_state=S.RETURNED, by=world.inspector,
+                                      note="退回：台账未按月更新")
     services.transition_rectification(rectification=r, to_state=S.RECTIFYING, by=world.secretary)
     services.transition_rectification(rectification=r, to_state=S.SUBMITTED, by=world.secretary,
                                       response="台账已按月更新")
@@ -123,8 +126,8 @@ def test_full_cycle_with_follow_up_check_records_who_and_when(world):
         ("", S.OPEN, "insp1"),
         (S.OPEN, S.RECTIFYING, "sec1"),
         (S.RECTIFYING, S.SUBMITTED, "sec1"),
-        (S.SUBMITTED, S.REOPENED, "insp1"),
-        (S.REOPENED, S.RECTIFYING, "sec1"),
+        (S.SUBMITTED, S.RETURNED, "insp1"),
+        (S.RETURNED, S.RECTIFYING, "sec1"),
         (S.RECTIFYING, S.SUBMITTED, "sec1"),
         (S.SUBMITTED, S.CLOSED, "insp1"),
     ]
@@ -146,9 +149,14 @@ def test_submitting_needs_what_was_done_and_reopening_needs_a_reason(world):
     assert "response" in err.value.message_dict
     r = move(r, S.SUBMITTED, world)
     with pytest.raises(ValidationError) as err:
-        services.transition_rectification(rectification=r, to_state=S.REOPENED, by=world.inspector, note="")
+        services.transition_rectification(rectification=r, to_state=S.RETURNED, by=world.inspector, note="")
     assert "note" in err.value.message_dict
     assert r.state == S.SUBMITTED
+    r = move(r, S.CLOSED, world)
+    with pytest.raises(ValidationError) as err:
+        services.transition_rectification(rectification=r, to_state=S.REOPENED, by=world.inspector, note="")
+    assert "note" in err.value.message_dict
+    assert r.state == S.CLOSED
 
 
 def test_a_disguised_file_is_refused_and_nothing_changes(world):
@@ -189,7 +197,7 @@ def test_only_the_groups_inspectors_or_org_admin_review(world):
 def test_allowed_targets_for_drives_the_buttons(world):
     r = in_state(world, S.SUBMITTED)
     assert services.allowed_targets_for(world.secretary, r) == []
-    assert set(services.allowed_targets_for(world.inspector, r)) == {S.CLOSED, S.REOPENED}
+    assert set(services.allowed_targets_for(world.inspector, r)) == {S.CLOSED, S.RETURNED}
     assert services.allowed_targets_for(world.other_inspector, r) == []
     r = in_state(world, S.OPEN)
     assert services.allowed_targets_for(world.secretary, r) == [S.RECTIFYING]
