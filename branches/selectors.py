@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -790,13 +790,22 @@ class ReminderItem:
     link: str = ""
     branch_ids: list[int] = field(default_factory=list)
     unit_ids: list[int] = field(default_factory=list)
+    user_ids: list[int] = field(default_factory=list)  # people reminded by name (e.g. a group's inspectors)
 
 
 PLAN_REMINDER_DAYS_BEFORE_DEADLINE = 14
 
 
-def plan_missing_items(*, year: int) -> list[ReminderItem]:
+def plan_missing_items(*, year: int, today: date | None = None) -> list[ReminderItem]:
     board = filing_board(year=year)
+    today = today or timezone.localdate()
+    deadline = board["deadline"]
+    if today > deadline:
+        body = _("备案截止日 %(deadline)s 已过 %(days)s 天，请尽快向组织部门备案年度方案。") % {
+            "deadline": deadline.isoformat(), "days": (today - deadline).days}
+    else:
+        body = _("请在 %(deadline)s 前向组织部门备案年度方案（还有 %(days)s 天）。") % {
+            "deadline": deadline.isoformat(), "days": (deadline - today).days}
     items = []
     for row in board["rows"]:
         if row.status != "missing":
@@ -804,8 +813,7 @@ def plan_missing_items(*, year: int) -> list[ReminderItem]:
         items.append(ReminderItem(
             kind="plan_missing", item_key=row.item_key,
             title=_("%(year)s 年度方案尚未备案：%(name)s") % {"year": year, "name": row.name},
-            body=_("请在 %(deadline)s 前向组织部门备案年度方案。") % {"deadline": board["deadline"].isoformat()},
-            link=row.link, branch_ids=row.branch_ids, unit_ids=[row.unit_id] if row.unit_id else [],
+            body=body, link=row.link, branch_ids=row.branch_ids, unit_ids=[row.unit_id] if row.unit_id else [],
         ))
     return items
 
@@ -837,7 +845,7 @@ def reminder_items(*, today: date) -> list[ReminderItem]:
     overdue_tasks = (
         ProjectTask.objects.filter(project__pair__year=year, due_date__lt=today)
         .exclude(status=ProjectTask.Status.DONE)
-        .values("project__pair_id").annotate(n=Count("id"))
+        .values("project__pair_id").annotate(n=Count("id"), first_due=Min("due_date"))
     )
     pair_names = {r["id"]: (r["name"], r["link"]) for r in data["pair_rows"]}
     for row in overdue_tasks:
@@ -846,7 +854,8 @@ def reminder_items(*, today: date) -> list[ReminderItem]:
         items.append(ReminderItem(
             kind="tasks_overdue", item_key=f"pair{pid}",
             title=_("领办任务逾期：%(name)s") % {"name": name},
-            body=_("有 %(n)s 项领办任务已过完成时限仍未完成。") % {"n": row["n"]},
+            body=_("有 %(n)s 项领办任务已过完成时限仍未完成（最早的时限 %(due)s）。") % {
+                "n": row["n"], "due": row["first_due"].isoformat()},
             link=link, branch_ids=sorted(pairs_by_id.get(pid, set())),
         ))
 
@@ -873,7 +882,7 @@ def reminder_items(*, today: date) -> list[ReminderItem]:
                 items.append(ReminderItem(
                     kind="exchange_missing", item_key=f"partnership{r['id']}m{month}",
                     title=_("信息互通缺项：%(name)s") % {"name": r["name"]},
-                    body=_("%(year)s 年 %(month)s 月尚未记录：%(kinds)s。") % {
+                    body=_("%(year)s 年 %(month)s 月尚未记录（应于该月结束后记录）：%(kinds)s。") % {
                         "year": year, "month": month, "kinds": "、".join(missing)},
                     link=r["link"], branch_ids=[partnerships[r["id"]].branch_id],
                 ))
@@ -908,5 +917,5 @@ def reminder_items(*, today: date) -> list[ReminderItem]:
 
     deadline = YearSettings.deadline_for(year)
     if (deadline - today).days <= PLAN_REMINDER_DAYS_BEFORE_DEADLINE:
-        items.extend(plan_missing_items(year=year))
+        items.extend(plan_missing_items(year=year, today=today))
     return items

@@ -7,6 +7,7 @@ Each function validates with the model's own ``full_clean()`` (so the rules live
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,11 +20,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches import freshness
+from branches import freshness, reminders
 from branches.models import (
+    REMINDER_KINDS,
     AssessmentContent,
     Branch,
     Duty,
@@ -33,6 +36,7 @@ from branches.models import (
     KeyWorkTask,
     Member,
     MonthlyTarget,
+    MutedReminder,
     Notification,
     PartyGroup,
     Role,
@@ -418,6 +422,7 @@ def _recipients(items) -> dict[int, set[int]]:
             users |= by_branch.get(b, set())
         for u in item.unit_ids:
             users |= by_unit.get(u, set())
+        users |= set(item.user_ids)
         result[index] = users
     return result
 
@@ -428,10 +433,14 @@ def notify(*, items, today: date) -> ReminderResult:
     running again sends nothing new. E-mails the new ones when a mail server is configured."""
     week = week_label(today)
     recipients = _recipients(items)
+    muted = set(MutedReminder.objects.filter(user_id__in={u for users in recipients.values() for u in users})
+                .values_list("user_id", "kind"))
     wanted: dict[tuple[int, str], Notification] = {}
     for index, item in enumerate(items):
         key = f"{item.kind}:{item.item_key}:{week}"
         for user_id in recipients[index]:
+            if (user_id, item.kind) in muted:
+                continue
             wanted[(user_id, key)] = Notification(
                 user_id=user_id, kind=item.kind, key=key, title=str(item.title)[:200], body=str(item.body),
                 link=item.link[:300],
@@ -463,10 +472,13 @@ def _email(new: list[Notification]) -> int:
         user = users.get(user_id)
         if user is None:
             continue
-        body = "\n\n".join(f"{n.title}\n{n.body}" for n in notes)
+        site = settings.SITE_URL.rstrip("/")
+        body = "\n\n".join(f"{n.title}\n{n.body}" + (f"\n{site}{n.link}" if n.link else "") for n in notes)
+        body += "\n\n" + _("不想再收到某类提醒，可在“通知”页面关闭：%(url)s") % {
+            "url": site + reverse("branches:notifications")}
         try:
             send_mail(_("党建工作提醒（%(n)s 条）") % {"n": len(notes)}, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except Exception:  # noqa: BLE001 - a mail failure must not lose the in-app notifications
+        except (smtplib.SMTPException, OSError):  # a mail failure must not lose the in-app notifications
             logger.exception("reminder e-mail to user %s failed", user_id)
             continue
         sent_users.append(user_id)
@@ -478,19 +490,15 @@ def _email(new: list[Notification]) -> int:
 
 
 def send_reminders(*, today: date | None = None) -> ReminderResult:
-    """The weekly job: remind secretaries and department heads of everything behind pace or due."""
-    from branches.selectors import reminder_items
-
+    """The beat's job: remind everyone of everything behind pace, due or overdue (each once a week)."""
     today = today or timezone.localdate()
-    return notify(items=reminder_items(today=today), today=today)
+    return notify(items=reminders.all_reminder_items(today=today), today=today)
 
 
 def remind_missing_plans(*, year: int, today: date | None = None) -> ReminderResult:
     """The filing board's action: remind those whose annual plan is still missing."""
-    from branches.selectors import plan_missing_items
-
     today = today or timezone.localdate()
-    return notify(items=plan_missing_items(year=year), today=today)
+    return notify(items=reminders.plan_missing_items(year=year, today=today), today=today)
 
 
 def mark_notification_read(*, notification: Notification) -> Notification:
@@ -504,3 +512,16 @@ def mark_all_read(*, user) -> int:
     marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
     freshness.touch_users([user.pk])  # update() sends no signals
     return marked
+
+
+def set_muted_reminders(*, user, kinds) -> set[str]:
+    """A person's own choice of the reminder kinds they no longer receive (in the app or by e-mail)."""
+    chosen = {k for k in kinds if k in REMINDER_KINDS}
+    unknown = set(kinds) - chosen
+    if unknown:
+        raise ValidationError({"kinds": _("未知的提醒类型。")})
+    with transaction.atomic():
+        MutedReminder.objects.filter(user=user).exclude(kind__in=chosen).delete()
+        for kind in chosen:
+            MutedReminder.objects.get_or_create(user=user, kind=kind)
+    return chosen

@@ -52,6 +52,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/mute/", views.notification_mute, name="notification_mute"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("department/", views.department_home, name="department_home"),
     path("department/<int:unit_id>/evidence/new/", views.evidence_edit, name="evidence_create"),

@@ -10,6 +10,7 @@ from .org import (
     Unit,
     YearSettings,
 )
+from .reminders import REMINDER_KINDS, MutedReminder
 
 __all__ = [
     "AssessmentContent",
@@ -21,9 +22,11 @@ __all__ = [
     "KeyWorkPlan",
     "KeyWorkTask",
     "Member",
+    "MutedReminder",
     "MonthlyTarget",
     "Notification",
     "PartyGroup",
+    "REMINDER_KINDS",
     "Role",
     "Unit",
     "YearSettings",

@@ -40,7 +40,12 @@ from branches.views.department import (
     target_status,
     task_edit,
 )
-from branches.views.notifications import notification_list, notification_read, notification_read_all
+from branches.views.notifications import (
+    notification_list,
+    notification_mute,
+    notification_read,
+    notification_read_all,
+)
 from branches.views.organisation import (
     branch_org,
     committee_delete,
@@ -55,7 +60,7 @@ __all__ = [
     "org_tree", "party_group_delete", "party_group_edit", "branch_list", "console_home", "copy_assessment", "copy_pairs", "copy_partnerships",
     "dashboard", "department_home", "evidence_delete", "evidence_edit", "external_org_edit", "external_org_list",
     "filing_board", "filing_remind", "import_page", "import_template", "member_edit", "member_list",
-    "notification_list", "notification_read", "notification_read_all", "pair_delete", "pair_edit",
+    "notification_list", "notification_mute", "notification_read", "notification_read_all", "pair_delete", "pair_edit",
     "partnership_create", "partnership_delete", "people", "person_create", "plan_save", "role_delete", "role_edit",
     "target_create", "target_status", "task_edit", "unit_edit", "unit_list", "year_settings", "year_setup",
 ]

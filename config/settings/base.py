@@ -176,10 +176,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scoring.tasks.compile_previous_quarter",
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
     },
-    # Every Monday morning, remind those whose items are behind pace or due.
+    # Every morning, remind people of what is behind pace, due or overdue; each item reaches a person once a
+    # week (a new item, such as a rectification falling due, is sent the first morning it is due).
     "weekly-reminders": {
         "task": "branches.tasks.send_weekly_reminders",
-        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+        "schedule": crontab(minute=0, hour=8),
     },
 }
 
@@ -187,6 +188,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dangjian@localhost")
+# The address people open the site at: links in reminder e-mails start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
