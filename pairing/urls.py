@@ -15,6 +15,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("evidence/<int:pk>/thumbnail/", views.evidence_thumbnail, name="evidence_thumbnail"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("members-away/", views.members_away_page, name="members_away"),
     path("pairs/", views.pair_list, name="pair_list"),
     path("pairs/<int:pk>/", views.pair_detail, name="pair_detail"),
     path("pairs/<int:pk>/projects/new/", views.project_create, name="project_create"),
