@@ -5,7 +5,13 @@ import pytest
 from django.urls import reverse
 
 from branches.models import Member, Role
-from tests.factories import ExternalOrganizationFactory, MemberFactory, PartnershipFactory, hr_branch, user_with_role
+from tests.factories import (
+    ExternalOrganizationFactory,
+    MemberFactory,
+    PartnershipFactory,
+    hr_branch,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
