@@ -17,6 +17,7 @@ NAV_ENTRIES = [
     ("branches:dashboard", _("看板"), "bar-chart", lambda p: p.is_org_admin or p.is_viewer),
     ("scoring:rankings", _("党建提质杯"), "trophy", lambda p: p.user_id is not None),
     ("annual:home", _("年度考核"), "award", lambda p: p.user_id is not None),
+    ("reports:home", _("报告"), "file-earmark-word", lambda p: p.user_id is not None),
     ("supervision:home", _("督导"), "clipboard-check", lambda p: p.is_org_admin or p.is_inspector or p.is_branch_officer),
     ("supervision:cases", _("典型经验"), "journal-text", lambda p: p.user_id is not None),
     ("branches:notifications", _("通知"), "bell", lambda p: p.user_id is not None),

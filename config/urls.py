@@ -19,6 +19,7 @@ urlpatterns = [
     path("org/", include("branches.urls")),
     path("cup/", include("scoring.urls")),
     path("annual/", include("annual.urls")),
+    path("reports/", include("reports.urls")),
     path("supervision/", include("supervision.urls")),
     path("api/", include("config.api_urls")),
     path("healthz", views.healthz, name="healthz"),

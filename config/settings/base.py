@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "scoring",
     "supervision",
     "annual",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("request/", views.request_view, name="request"),
+    path("<int:pk>/download.<str:fmt>", views.download, name="download"),
+]
