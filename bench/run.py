@@ -155,17 +155,23 @@ wrk.headers["Cookie"] = "sessionid=%(cookie)s"
 wrk.headers["X-Forwarded-Proto"] = "https"
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
-function response(status, headers, body) if status ~= 200 then bad = bad + 1 end end
+function init(args) bad = 0; s3 = 0; s4 = 0; s5 = 0 end
+function response(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+  if status >= 500 then s5 = s5 + 1 elseif status >= 400 then s4 = s4 + 1 elseif status >= 300 then s3 = s3 + 1 end
+end
 function done(summary, latency, requests)
-  local bad_total = 0
-  for _, t in ipairs(threads) do bad_total = bad_total + t:get("bad") end
+  local bad_total, t3, t4, t5 = 0, 0, 0, 0
+  for _, t in ipairs(threads) do
+    bad_total = bad_total + t:get("bad"); t3 = t3 + t:get("s3"); t4 = t4 + t:get("s4"); t5 = t5 + t:get("s5")
+  end
   io.write(string.format(
     'BENCHWRK {"requests": %%d, "duration_us": %%d, "bytes": %%d, "p50_us": %%d, "p90_us": %%d, "p95_us": %%d, ' ..
-    '"p99_us": %%d, "max_us": %%d, "mean_us": %%.1f, "non200": %%d, "errors": {"connect": %%d, "read": %%d, ' ..
+    '"p99_us": %%d, "max_us": %%d, "mean_us": %%.1f, "non200": %%d, "status_3xx": %%d, "status_4xx": %%d, ' ..
+    '"status_5xx": %%d, "errors": {"connect": %%d, "read": %%d, ' ..
     '"write": %%d, "status": %%d, "timeout": %%d}}\n',
     summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(90),
-    latency:percentile(95), latency:percentile(99), latency.max, latency.mean, bad_total,
+    latency:percentile(95), latency:percentile(99), latency.max, latency.mean, bad_total, t3, t4, t5,
     summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status,
     summary.errors.timeout))
 end
@@ -217,9 +223,10 @@ _LUA_REPORT = WRK_LUA[WRK_LUA.index("local threads"):]
 MIXED_HOME_LUA = r"""
 local cookies = {%(cookies)s}
 local path = "%(path)s"
-wrk.headers["X-Forwarded-Proto"] = "https"
+-- wrk.format uses the headers given instead of wrk.headers (only Host is copied): all of them here.
 function request()
-  return wrk.format("GET", path, {["Cookie"] = "sessionid=" .. cookies[math.random(#cookies)]})
+  return wrk.format("GET", path, {["Cookie"] = "sessionid=" .. cookies[math.random(#cookies)],
+                                  ["X-Forwarded-Proto"] = "https"})
 end
 """ + _LUA_REPORT
 MIXED_WRITE_LUA = r"""
@@ -227,17 +234,15 @@ local cookies = {%(cookies)s}
 local path = "%(path)s"
 local csrf = "%(csrf)s"
 local n = 0
-wrk.headers["X-Forwarded-Proto"] = "https"
-wrk.headers["Origin"] = "%(origin)s"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 function request()
   n = n + 1
   local body = "date=%(date)s&kind=%(kind)s&title=%(title)s+" .. n .. "&guest_count=0&location=&summary=&joint="
   return wrk.format("POST", path, {["Cookie"] = "sessionid=" .. cookies[math.random(#cookies)] ..
-    "; csrftoken=" .. csrf, ["X-CSRFToken"] = csrf}, body)
+    "; csrftoken=" .. csrf, ["X-CSRFToken"] = csrf, ["X-Forwarded-Proto"] = "https", ["Origin"] = "%(origin)s",
+    ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
 end
 function delay() return %(delay_ms)d end
-""" + _LUA_REPORT.replace("if status ~= 200", "if status ~= 302")
+""" + _LUA_REPORT.replace("if status ~= 200 then", "if status ~= 302 then")
 
 
 def _lua_list(values: list[str]) -> str:

@@ -315,6 +315,7 @@ def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
         InformationExchange,
         KeyProject,
         Pair,
+        PairGrassroots,
         Partnership,
         Problem,
         ProjectTask,
@@ -326,11 +327,18 @@ def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
     department_home = safe_reverse("branches:department_home")
 
     # --- mode 2: pairs
-    pairs = list(Pair.objects.filter(year=year).select_related("lead_branch").prefetch_related("grassroots_branches"))
+    # Plain values, not model instances: every pair is counted, only the rows shown get names and links.
+    pairs = list(Pair.objects.filter(year=year).order_by("id").values(
+        "id", "name", "yearly_minimum", "lead_branch_id", "lead_branch__name"))
+    grassroots_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pair_id, branch_id, branch_name in PairGrassroots.objects.filter(pair__year=year).order_by(
+            "pair_id", "branch__code").values_list("pair_id", "branch_id", "branch__name"):
+        grassroots_of[pair_id].append((branch_id, branch_name))
     joint = (
         Activity.objects.filter(date__year=year, date__lte=quarter.end, kind__counts_as_joint=True)
-        .filter(Q(pair__year=year) | Q(partnership__year=year))
-        .values("pair_id", "partnership_id").annotate(n=Count("id"))
+        .filter(Q(pair_id__in=Pair.objects.filter(year=year).values("id"))
+                | Q(partnership_id__in=Partnership.objects.filter(year=year).values("id")))
+        .values("pair_id", "partnership_id").annotate(n=Count("id")).order_by()
     )
     pair_done: dict[int, int] = {}
     ps_done: dict[int, int] = {}
@@ -375,53 +383,55 @@ def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
     for row in problem_rows:
         problems[row["pair_id"]], problems_solved[row["pair_id"]] = row["n"], row["solved"]
 
-    expected_pair = {p.pk: expected_by_quarter(p.yearly_minimum, qn) for p in pairs}
     pair_rows = []
     for p in pairs:
-        done = pair_done.get(p.pk, 0)
-        expected = expected_pair[p.pk]
+        pk = p["id"]
+        done = pair_done.get(pk, 0)
+        expected = expected_by_quarter(p["yearly_minimum"], qn)
         pair_rows.append({
-            "id": p.pk,
-            "name": str(p),
-            "lead": p.lead_branch.name,
-            "grassroots": [b.name for b in p.grassroots_branches.all()],
+            "id": pk,
+            "name": p["name"] or f"{year} {p['lead_branch__name']}",
+            "lead": p["lead_branch__name"],
+            "grassroots": [name for _b, name in grassroots_of.get(pk, ())],
             "done": done,
             "expected": expected,
-            "minimum": p.yearly_minimum,
+            "minimum": p["yearly_minimum"],
             "behind": done < expected,
-            "plan_filed": p.pk in plan_pairs,
-            "projects": projects[p.pk],
-            "projects_done": projects_done[p.pk],
-            "tasks": tasks[p.pk],
-            "tasks_done": tasks_done[p.pk],
-            "tasks_overdue": tasks_overdue[p.pk],
-            "problems": problems[p.pk],
-            "problems_solved": problems_solved[p.pk],
-            "link": safe_reverse("pairing:pair_detail", p.pk),
+            "plan_filed": pk in plan_pairs,
+            "projects": projects[pk],
+            "projects_done": projects_done[pk],
+            "tasks": tasks[pk],
+            "tasks_done": tasks_done[pk],
+            "tasks_overdue": tasks_overdue[pk],
+            "problems": problems[pk],
+            "problems_solved": problems_solved[pk],
+            "link_to": ("pairing:pair_detail", pk),
         })
 
     # --- mode 3: partnerships
-    partnerships = list(Partnership.objects.filter(year=year).select_related("branch", "external_org"))
+    partnerships = list(Partnership.objects.filter(year=year).order_by("id").values(
+        "id", "yearly_minimum", "branch_id", "branch__name", "external_org_id", "external_org__name"))
     exchanges = Counter(
         {r["partnership_id"]: r["n"] for r in InformationExchange.objects.filter(
             period_year=year, period_month__lte=quarter.months[-1]).values("partnership_id").annotate(n=Count("id"))}
     )
     partnership_rows = []
     for ps in partnerships:
-        done = ps_done.get(ps.pk, 0)
-        expected = expected_by_quarter(ps.yearly_minimum, qn)
+        pk = ps["id"]
+        done = ps_done.get(pk, 0)
+        expected = expected_by_quarter(ps["yearly_minimum"], qn)
         partnership_rows.append({
-            "id": ps.pk,
-            "name": f"{ps.branch.name} — {ps.external_org.name}",
-            "branch": ps.branch.name,
-            "external_org": ps.external_org.name,
+            "id": pk,
+            "name": f"{ps['branch__name']} — {ps['external_org__name']}",
+            "branch": ps["branch__name"],
+            "external_org": ps["external_org__name"],
             "done": done,
             "expected": expected,
-            "minimum": ps.yearly_minimum,
+            "minimum": ps["yearly_minimum"],
             "behind": done < expected,
-            "plan_filed": ps.pk in plan_partnerships,
-            "exchanges": exchanges[ps.pk],
-            "link": safe_reverse("pairing:partnership_detail", ps.pk),
+            "plan_filed": pk in plan_partnerships,
+            "exchanges": exchanges[pk],
+            "link_to": ("pairing:partnership_detail", pk),
         })
 
     # --- mode 1: departments' monthly targets up to the quarter's last month
@@ -470,26 +480,13 @@ def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
             "link": f"{department_home}?unit={unit.pk}&year={year}" if department_home else "",
         })
 
-    # --- what is behind, furthest first
-    behind = []
-    for r in pair_rows:
-        reasons = _joint_reasons(r, plan_missing=_("年度实施方案未备案"))
-        if r["tasks_overdue"]:
-            reasons.append(_("领办任务逾期 %(n)s 项") % {"n": r["tasks_overdue"]})
-        if reasons:
-            behind.append(_behind_entry(_("结对共建"), r, reasons, done=r["done"], expected=r["expected"]))
-    for r in partnership_rows:
-        reasons = _joint_reasons(r, plan_missing=_("年度共建方案未备案"))
-        if reasons:
-            behind.append(_behind_entry(_("党建共建"), r, reasons, done=r["done"], expected=r["expected"]))
-    for r in department_rows:
-        reasons = []
-        if r["behind_count"]:
-            reasons.append(_("月度目标滞后或逾期 %(n)s 项") % {"n": r["behind_count"]})
-        if not r["plan_filed"]:
-            reasons.append(_("年度重点工作方案未备案"))
-        if reasons:
-            behind.append(_behind_entry(_("党建+业务"), r, reasons, done=r["done"], expected=r["due"]))
+    # --- what is behind, furthest first (its reasons are worded when it is shown: `_behind_shown`)
+    behind = [_behind_entry("pair", r, done=r["done"], expected=r["expected"]) for r in pair_rows
+              if r["behind"] or not r["plan_filed"] or r["tasks_overdue"]]
+    behind += [_behind_entry("partnership", r, done=r["done"], expected=r["expected"]) for r in partnership_rows
+               if r["behind"] or not r["plan_filed"]]
+    behind += [_behind_entry("department", r, done=r["done"], expected=r["due"]) for r in department_rows
+               if r["behind_count"] or not r["plan_filed"]]
     behind.sort(key=lambda b: (b["ratio"], -b["gap"], b["name"]))
 
     # --- activity by month and by kind (all activities of the year up to the quarter end), in one scan
@@ -510,16 +507,16 @@ def dashboard_full_data(*, quarter: Quarter, today: date) -> dict:
     # --- the network of pairs and partnerships: one group of nodes and links per pair or partnership
     groups = []
     for r, p in zip(pair_rows, pairs, strict=True):
-        lead = {"id": f"b{p.lead_branch_id}", "name": p.lead_branch.name, "category": 0}
-        others = [{"id": f"b{g.pk}", "name": g.name, "category": 1} for g in p.grassroots_branches.all()]
-        groups.append({"key": f"p{p.pk}", "behind": r["behind"], "ratio": _ratio(r["done"], r["expected"]),
+        lead = {"id": f"b{p['lead_branch_id']}", "name": p["lead_branch__name"], "category": 0}
+        others = [{"id": f"b{pk}", "name": name, "category": 1} for pk, name in grassroots_of.get(p["id"], ())]
+        groups.append({"key": f"p{p['id']}", "behind": r["behind"], "ratio": _ratio(r["done"], r["expected"]),
                        "a": r["lead"], "b": "、".join(r["grassroots"]), "done": r["done"], "expected": r["expected"],
                        "nodes": [lead, *others],
                        "links": [{"source": lead["id"], "target": o["id"], "behind": r["behind"]} for o in others]})
     for r, ps in zip(partnership_rows, partnerships, strict=True):
-        hr = {"id": f"b{ps.branch_id}", "name": ps.branch.name, "category": 2}
-        org = {"id": f"o{ps.external_org_id}", "name": ps.external_org.name, "category": 3}
-        groups.append({"key": f"s{ps.pk}", "behind": r["behind"], "ratio": _ratio(r["done"], r["expected"]),
+        hr = {"id": f"b{ps['branch_id']}", "name": ps["branch__name"], "category": 2}
+        org = {"id": f"o{ps['external_org_id']}", "name": ps["external_org__name"], "category": 3}
+        groups.append({"key": f"s{ps['id']}", "behind": r["behind"], "ratio": _ratio(r["done"], r["expected"]),
                        "a": r["branch"], "b": r["external_org"], "done": r["done"], "expected": r["expected"],
                        "nodes": [hr, org], "links": [{"source": hr["id"], "target": org["id"], "behind": r["behind"]}]})
 
@@ -567,9 +564,41 @@ def _joint_reasons(row: dict, *, plan_missing: str) -> list[str]:
     return reasons
 
 
-def _behind_entry(mode: str, row: dict, reasons: list[str], *, done: int, expected: int) -> dict:
-    return {"mode": mode, "name": row["name"], "reasons": reasons, "link": row["link"],
-            "ratio": _ratio(done, expected), "gap": expected - done, "done": done, "expected": expected}
+def _behind_entry(kind: str, row: dict, *, done: int, expected: int) -> dict:
+    return {"kind": kind, "row": row, "name": row["name"], "ratio": _ratio(done, expected), "gap": expected - done,
+            "done": done, "expected": expected}
+
+
+def _behind_shown(entry: dict) -> dict:
+    """A behind entry as the page shows it: its mode and reasons worded, its link."""
+    row, kind = entry["row"], entry["kind"]
+    if kind == "department":
+        mode, reasons = _("党建+业务"), []
+        if row["behind_count"]:
+            reasons.append(_("月度目标滞后或逾期 %(n)s 项") % {"n": row["behind_count"]})
+        if not row["plan_filed"]:
+            reasons.append(_("年度重点工作方案未备案"))
+    elif kind == "pair":
+        mode, reasons = _("结对共建"), _joint_reasons(row, plan_missing=_("年度实施方案未备案"))
+        if row["tasks_overdue"]:
+            reasons.append(_("领办任务逾期 %(n)s 项") % {"n": row["tasks_overdue"]})
+    else:
+        mode, reasons = _("党建共建"), _joint_reasons(row, plan_missing=_("年度共建方案未备案"))
+    return {"mode": mode, "name": entry["name"], "reasons": reasons, "link": _link(row), "ratio": entry["ratio"],
+            "gap": entry["gap"], "done": entry["done"], "expected": entry["expected"]}
+
+
+def _link(row: dict) -> str:
+    """A shown row's link: reversed for the rows shown only (a few dozen), not for every pair counted."""
+    if "link" not in row:
+        row["link"] = safe_reverse(*row["link_to"]) if row.get("link_to") else ""
+    return row["link"]
+
+
+def _shown(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        _link(row)
+    return rows
 
 
 def _network(groups: list[dict]) -> dict:
@@ -616,10 +645,10 @@ def _dashboard_page(*, quarter: Quarter, today: date, show_all: bool) -> dict:
     chart_limit = None if show_all else DASHBOARD_CHART_ROWS
     network, shown_groups = (data["network"], groups) if show_all else _bounded_network(groups, DASHBOARD_NETWORK_NODES)
     data.update({
-        "pair_rows": data["pair_rows"][:chart_limit],
-        "partnership_rows": data["partnership_rows"][:chart_limit],
+        "pair_rows": _shown(data["pair_rows"][:chart_limit]),
+        "partnership_rows": _shown(data["partnership_rows"][:chart_limit]),
         "department_rows": departments[:chart_limit],
-        "behind": data["behind"][:limit],
+        "behind": [_behind_shown(b) for b in data["behind"][:limit]],
         "network": network,
         "network_rows": [{k: g[k] for k in ("key", "a", "b", "done", "expected", "behind")}
                          for g in shown_groups[:chart_limit]],
@@ -840,17 +869,18 @@ def reminder_items(*, today: date) -> list[ReminderItem]:
                 title=_("共建活动进度滞后：%(name)s") % {"name": r["name"]},
                 body=_("截至 %(quarter)s 应开展共建活动 %(expected)s 次，已开展 %(done)s 次（年度不少于 %(minimum)s 次）。") % {
                     "quarter": quarter, "expected": r["expected"], "done": r["done"], "minimum": r["minimum"]},
-                link=r["link"], branch_ids=branch_ids,
+                link=_link(r), branch_ids=branch_ids,
             ))
     overdue_tasks = (
         ProjectTask.objects.filter(project__pair__year=year, due_date__lt=today)
         .exclude(status=ProjectTask.Status.DONE)
         .values("project__pair_id").annotate(n=Count("id"), first_due=Min("due_date"))
     )
-    pair_names = {r["id"]: (r["name"], r["link"]) for r in data["pair_rows"]}
+    pair_names = {r["id"]: r for r in data["pair_rows"]}
     for row in overdue_tasks:
         pid = row["project__pair_id"]
-        name, link = pair_names.get(pid, (str(pid), ""))
+        pair_row = pair_names.get(pid)
+        name, link = (pair_row["name"], _link(pair_row)) if pair_row else (str(pid), "")
         items.append(ReminderItem(
             kind="tasks_overdue", item_key=f"pair{pid}",
             title=_("领办任务逾期：%(name)s") % {"name": name},
@@ -867,7 +897,7 @@ def reminder_items(*, today: date) -> list[ReminderItem]:
                 title=_("共建活动进度滞后：%(name)s") % {"name": r["name"]},
                 body=_("截至 %(quarter)s 应开展共建活动 %(expected)s 次，已开展 %(done)s 次（年度不少于 %(minimum)s 次）。") % {
                     "quarter": quarter, "expected": r["expected"], "done": r["done"], "minimum": r["minimum"]},
-                link=r["link"], branch_ids=[partnerships[r["id"]].branch_id],
+                link=_link(r), branch_ids=[partnerships[r["id"]].branch_id],
             ))
     if today.month > 1 and partnerships:
         month = today.month - 1
@@ -884,7 +914,7 @@ def reminder_items(*, today: date) -> list[ReminderItem]:
                     title=_("信息互通缺项：%(name)s") % {"name": r["name"]},
                     body=_("%(year)s 年 %(month)s 月尚未记录（应于该月结束后记录）：%(kinds)s。") % {
                         "year": year, "month": month, "kinds": "、".join(missing)},
-                    link=r["link"], branch_ids=[partnerships[r["id"]].branch_id],
+                    link=_link(r), branch_ids=[partnerships[r["id"]].branch_id],
                 ))
 
     target_rows = (

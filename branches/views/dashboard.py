@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from branches import selectors
 from branches.periods import Quarter, quarters_of_year
+from branches.shared_cache import computed_once
 from branches.views.common import dashboard_reader_required
 
 
@@ -67,9 +67,7 @@ def dashboard(request):
     if show_all:
         html = content()
     else:
-        key = f"branches:dashboard:v2:{quarter}:{today.isoformat()}:{get_language()}"
-        html = cache.get(key)
-        if html is None:
-            html = content()
-            cache.set(key, html, selectors.DASHBOARD_CACHE_SECONDS)
+        # One process at a time computes it when it expires (the others show the previous one meanwhile).
+        key = f"branches:dashboard:v3:{quarter}:{today.isoformat()}:{get_language()}"
+        html = computed_once(key, content, timeout=selectors.DASHBOARD_CACHE_SECONDS)
     return render(request, "branches/dashboard.html", {"quarter": quarter, "content": mark_safe(html)})  # noqa: S308
