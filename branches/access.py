@@ -111,3 +111,32 @@ def get_branch_or_404(user, branch_id: int) -> Branch:
     if branch is None:
         raise Http404
     return branch
+
+
+_UNIT_OF = {
+    "branches.keyworkplan": lambda plan: plan.unit_id,
+    "branches.keyworktask": lambda task: task.plan.unit_id,
+    "branches.monthlytarget": lambda target: target.task.plan.unit_id,
+    "branches.dutyevidence": lambda evidence: evidence.unit_id,
+    "branches.assessmentcontent": lambda content: content.unit_id,
+}
+
+
+def _record_unit_id(record) -> int | None:
+    """The office department a department-work record belongs to (None for other records)."""
+    unit_of = _UNIT_OF.get(record._meta.label_lower)
+    return unit_of(record) if unit_of is not None else None
+
+
+def may_read_history(person: Person, record) -> bool:
+    """Who reads a record's history 修改记录: the organisation department every record's; a branch's
+    secretary or committee member the records that concern their branch; a department head their
+    department's work. A deleted record's history stays with the organisation department."""
+    if person.is_org_admin:
+        return True
+    if record is None:
+        return False
+    if person.branch_ids and freshness.concerned_branch_ids(record) & person.branch_ids:
+        return True
+    unit_id = _record_unit_id(record) if person.unit_ids else None
+    return unit_id is not None and unit_id in person.unit_ids

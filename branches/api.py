@@ -44,7 +44,7 @@ def has_any_role(person: Person) -> bool:
 class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "kind", "parent", "sort_order"]
+        fields = ["id", "code", "name", "kind", "parent", "sort_order", "version"]
 
 
 class UnitFilter(filters.FilterSet):
@@ -93,7 +93,7 @@ class UnitViewSet(ScopedModelViewSet):
 class BranchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Branch
-        fields = ["id", "code", "name", "unit", "kind", "secretary", "is_active"]
+        fields = ["id", "code", "name", "unit", "kind", "secretary", "is_active", "version"]
 
 
 class BranchFilter(filters.FilterSet):
@@ -146,7 +146,7 @@ class MemberSerializer(serializers.ModelSerializer):
         model = Member
         fields = [
             "id", "branch", "party_group", "employee_no", "name", "gender", "joined_party_on", "status",
-            "place", "place_detail", "outside_org", "is_active",
+            "place", "place_detail", "outside_org", "is_active", "version",
         ]
 
 
@@ -209,7 +209,7 @@ class MemberViewSet(ScopedModelViewSet):
 class ExternalOrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExternalOrganization
-        fields = ["id", "name", "outside_unit", "location", "contact_person", "contact_phone"]
+        fields = ["id", "name", "outside_unit", "location", "contact_person", "contact_phone", "version"]
 
 
 class ExternalOrganizationWriteSerializer(serializers.Serializer):
@@ -307,7 +307,7 @@ class DutyEvidenceSerializer(serializers.ModelSerializer):
         model = DutyEvidence
         fields = [
             "id", "unit", "year", "duty", "stage", "date", "description", "standard",
-            "supervision_responsibility", "assessment_method", "file", "created_by", "created_at",
+            "supervision_responsibility", "assessment_method", "file", "created_by", "created_at", "version",
         ]
         read_only_fields = ["created_by", "created_at"]
 
@@ -418,7 +418,7 @@ class KeyWorkPlanViewSet(DepartmentWorkMixin, ScopedModelViewSet):
 class KeyWorkTaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyWorkTask
-        fields = ["id", "plan", "number", "title", "duty", "owner"]
+        fields = ["id", "plan", "number", "title", "duty", "owner", "version"]
 
 
 class KeyWorkTaskFilter(filters.FilterSet):
@@ -470,7 +470,7 @@ class KeyWorkTaskViewSet(DepartmentWorkMixin, ScopedModelViewSet):
 class MonthlyTargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = MonthlyTarget
-        fields = ["id", "task", "month", "target", "status", "note", "updated_at", "updated_by"]
+        fields = ["id", "task", "month", "target", "status", "note", "updated_at", "updated_by", "version"]
         read_only_fields = ["updated_at", "updated_by"]
 
 

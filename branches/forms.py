@@ -204,6 +204,7 @@ class AssessmentContentForm(ServiceModelForm):
 
 class YearSettingsForm(StyledForm):
     plan_deadline = forms.DateField(label=_("年度方案备案截止日"), widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 # --------------------------------------------------------------------------------------------- departments

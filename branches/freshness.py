@@ -228,6 +228,27 @@ def _on_person(sender, instance, **kwargs) -> None:
 
 _BRANCHES_OF: dict[str, Callable[[models.Model], set[int]]] = {}
 
+# Records that concern exactly one branch by a field of their own (beyond the mapping above).
+_OWN_BRANCH: dict[str, Callable[[models.Model], int | None]] = {
+    "branches.branch": lambda branch: branch.pk,
+    "branches.member": lambda member: member.branch_id,
+    "branches.partygroup": lambda group: group.branch_id,
+    "branches.role": lambda role: role.branch_id,
+    "supervision.visit": lambda visit: visit.branch_id,
+    "supervision.finding": lambda finding: finding.visit.branch_id,
+}
+
+
+def concerned_branch_ids(record: models.Model) -> set[int]:
+    """The branches a record concerns (the same answer that decides whose cached pages it drops)."""
+    label = record._meta.label_lower
+    branches_of = _BRANCHES_OF.get(label)
+    found = set(branches_of(record)) if branches_of is not None else set()
+    if label in _OWN_BRANCH:
+        found.add(_OWN_BRANCH[label](record))
+    found.discard(None)
+    return found
+
 
 def connect() -> None:
     """Called once from BranchesConfig.ready()."""

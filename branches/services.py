@@ -44,7 +44,7 @@ from branches.models import (
     YearSettings,
 )
 from branches.periods import validate_year
-from config.concurrency import save_versioned
+from config.concurrency import expect_version, save_versioned
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -191,9 +191,10 @@ def delete_role(*, role: Role) -> None:
 # --------------------------------------------------------------------------------------------- year setup
 
 
-def save_year_settings(*, year: int, plan_deadline: date) -> YearSettings:
+def save_year_settings(*, year: int, plan_deadline: date, expected_version: int | None = None) -> YearSettings:
     validate_year(year)
     row = YearSettings.objects.filter(year=year).first() or YearSettings(year=year)
+    expect_version(row, expected_version)
     row.plan_deadline = plan_deadline
     return _full_clean_and_save(row)
 

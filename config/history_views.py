@@ -1,8 +1,9 @@
 """Record history 修改记录: who changed a record, when, and what changed, field by field.
 
-One generic page for every model under django-simple-history, read by the organisation department
-only (`/org/history/<app_label>/<model_name>/<pk>/`, url name `record_history`). Link to it from a
-record's page with `{% url 'record_history' app_label=obj._meta.app_label model_name=obj._meta.model_name pk=obj.pk %}`.
+One generic page for every model under django-simple-history (`/org/history/<app_label>/<model_name>/<pk>/`,
+url name `record_history`), read by those `branches.access.may_read_history` allows: the organisation
+department, and a branch's officers for the records of their branch. Link to it from a record's page
+with `{% load record_history %}{% history_link obj %}` (shown only to those who may read it).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import (
@@ -26,7 +26,8 @@ from simple_history.utils import (
     get_m2m_reverse_field_name,
 )
 
-from branches.access import person_for
+from branches.access import may_read_history, person_for
+from config.record_values import ValueFormatter
 
 MAX_ENTRIES = 200
 
@@ -53,67 +54,6 @@ def _model_or_404(app_label: str, model_name: str) -> type[models.Model]:
         return apps.get_model(app_label, model_name)
     except (LookupError, ValueError):
         raise Http404
-
-
-class _Formatter:
-    """Turns raw history values into what a person reads; related objects are fetched in bulk."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-        self.wanted: dict[type[models.Model], set[Any]] = {}
-        self.names: dict[tuple[type[models.Model], Any], str] = {}
-
-    def field(self, name: str) -> models.Field | None:
-        try:
-            return self.model._meta.get_field(name)
-        except FieldDoesNotExist:
-            return None
-
-    def want(self, name: str, value: Any) -> None:
-        model_field = self.field(name)
-        if model_field is None or not model_field.is_relation or value in (None, ""):
-            return
-        related = model_field.related_model
-        if model_field.many_to_many:
-            reverse = get_m2m_reverse_field_name(model_field)
-            for row in value or []:
-                self.wanted.setdefault(related, set()).add(row.get(reverse))
-        else:
-            self.wanted.setdefault(related, set()).add(value)
-
-    def load(self) -> None:
-        for related, pks in self.wanted.items():
-            pks.discard(None)
-            for obj in related._default_manager.filter(pk__in=pks):
-                self.names[(related, obj.pk)] = str(obj)
-
-    def label(self, name: str) -> str:
-        model_field = self.field(name)
-        return str(model_field.verbose_name) if model_field is not None else name
-
-    def _related_name(self, related: type[models.Model], pk: Any) -> str:
-        return self.names.get((related, pk)) or _("#%(pk)s（已删除）") % {"pk": pk}
-
-    def value(self, name: str, value: Any) -> str:
-        model_field = self.field(name)
-        if value is None or value == "" or value == []:
-            return "—"
-        if model_field is not None and model_field.many_to_many:
-            reverse = get_m2m_reverse_field_name(model_field)
-            return "、".join(self._related_name(model_field.related_model, row.get(reverse)) for row in value)
-        if model_field is not None and model_field.is_relation:
-            return self._related_name(model_field.related_model, value)
-        if model_field is not None and model_field.choices:
-            return str(dict(model_field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else str(value)
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        if hasattr(value, "name"):  # a FieldFile
-            return value.name or "—"
-        return str(value)
 
 
 def _who(record) -> str:
@@ -152,7 +92,7 @@ def build_history(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
     )
     records = list(reversed(newest))  # oldest first; the extra oldest one only serves as a baseline
     baseline = records.pop(0) if len(newest) > MAX_ENTRIES else None
-    formatter = _Formatter(model)
+    formatter = ValueFormatter(model)
     raw: list[tuple[Any, list[tuple[str, Any, Any]]]] = []
     previous = baseline
     tracked = None
@@ -189,18 +129,19 @@ def build_history(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
 
 @login_required
 def record_history(request: HttpRequest, app_label: str, model_name: str, pk: str) -> HttpResponse:
-    if not person_for(request.user).is_org_admin:
-        raise Http404
+    person = person_for(request.user)
     model = _model_or_404(app_label, model_name)
     try:
         get_history_manager_for_model(model)
         pk_value = model._meta.pk.to_python(pk)
     except (NotHistoricalModelError, ValidationError):
         raise Http404
+    current = model._default_manager.filter(pk=pk_value).first()
+    if not may_read_history(person, current):
+        raise Http404
     entries = build_history(model, pk_value)
     if not entries:
         raise Http404
-    current = model._default_manager.filter(pk=pk_value).first()
     return render(request, "history/record_history.html", {
         "entries": entries,
         "model_label": model._meta.verbose_name,

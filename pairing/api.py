@@ -136,7 +136,7 @@ class PairSerializer(PaceFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Pair
         fields = ["id", "year", "name", "lead_branch", "grassroots_branches", "yearly_minimum",
-                  "joint_done", "expected_now", "behind"]
+                  "joint_done", "expected_now", "behind", "version"]
         read_only_fields = fields
 
 
@@ -185,7 +185,7 @@ class PairViewSet(ScopedModelViewSet):
 class PartnershipSerializer(PaceFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Partnership
-        fields = ["id", "year", "branch", "external_org", "yearly_minimum", "joint_done", "expected_now", "behind"]
+        fields = ["id", "year", "branch", "external_org", "yearly_minimum", "joint_done", "expected_now", "behind", "version"]
         read_only_fields = fields
 
 
@@ -310,7 +310,7 @@ class AnnualPlanViewSet(PairOrPartnershipWriteMixin, ScopedModelViewSet):
 class KeyProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyProject
-        fields = ["id", "pair", "kind", "title", "goal", "description", "status"]
+        fields = ["id", "pair", "kind", "title", "goal", "description", "status", "version"]
         read_only_fields = fields
 
 
@@ -364,7 +364,7 @@ class ProjectTaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectTask
         fields = ["id", "project", "title", "claimant", "commitment", "claimed_on", "due_date", "status",
-                  "progress_note", "completed_on"]
+                  "progress_note", "completed_on", "version"]
         read_only_fields = fields
 
 
@@ -455,7 +455,7 @@ class JointMeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = JointMeeting
         fields = ["id", "pair", "partnership", "date", "quarter", "topic", "attendees", "minutes", "decisions",
-                  "file", "created_by"]
+                  "file", "created_by", "version"]
         read_only_fields = fields
 
 
@@ -516,7 +516,7 @@ class JointMeetingViewSet(PairOrPartnershipWriteMixin, ScopedModelViewSet):
 class ProblemSerializer(serializers.ModelSerializer):
     class Meta:
         model = Problem
-        fields = ["id", "pair", "raised_by", "title", "description", "raised_on", "status", "solution", "solved_on"]
+        fields = ["id", "pair", "raised_by", "title", "description", "raised_on", "status", "solution", "solved_on", "version"]
         read_only_fields = fields
 
 
@@ -589,7 +589,7 @@ class InformationExchangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = InformationExchange
         fields = ["id", "partnership", "kind", "period_year", "period_month", "quarter", "exchanged_on", "content",
-                  "file", "created_by"]
+                  "file", "created_by", "version"]
         read_only_fields = fields
 
     @extend_schema_field({"type": "string", "example": "2026Q3"})
@@ -690,7 +690,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         model = Activity
         fields = ["id", "date", "quarter", "title", "kind", "owner_branch", "branches", "pair", "partnership",
                   "attendees", "guest_count", "location", "summary", "created_by", "created_at", "updated_at",
-                  "evidence"]
+                  "evidence", "version"]
         read_only_fields = fields
 
 

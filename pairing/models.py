@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Branch, ExternalOrganization, Member
 from branches.periods import MAX_YEAR, MIN_YEAR, Quarter
+from config.concurrency import VersionedModel
 
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 PAIR_YEARLY_MINIMUM = 4
@@ -24,7 +25,7 @@ def _date_in_year(value, year: int | None, field: str) -> dict:
     return {}
 
 
-class Pair(models.Model):
+class Pair(VersionedModel):
     """共建对子: one office or directly-affiliated branch with one or two grassroots branches, per year."""
 
     year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
@@ -78,7 +79,7 @@ class PairGrassroots(models.Model):
         super().save(*args, **kwargs)
 
 
-class Partnership(models.Model):
+class Partnership(VersionedModel):
     """党建共建: the HR service center branch with the party organisation of an outside unit."""
 
     year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
@@ -150,7 +151,7 @@ def _one_owner_constraint(name: str) -> models.CheckConstraint:
     )
 
 
-class AnnualPlan(_PairOrPartnership):
+class AnnualPlan(_PairOrPartnership, VersionedModel):
     """实施方案 / 共建方案, filed with the organisation department at the start of the year (备案)."""
 
     year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
@@ -163,7 +164,6 @@ class AnnualPlan(_PairOrPartnership):
     filed_on = models.DateField(_("备案日期"), null=True, blank=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", verbose_name=_("备案人"))
-    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords()
 
@@ -191,7 +191,7 @@ class AnnualPlan(_PairOrPartnership):
             raise ValidationError(errors)
 
 
-class KeyProject(models.Model):
+class KeyProject(VersionedModel):
     """重点共建项目 (or a key problem to solve) of a pair, 3-4 a year, carrying a task claim list."""
 
     MAX_PER_YEAR = 4
@@ -226,7 +226,7 @@ class KeyProject(models.Model):
                 raise ValidationError(_("每个共建对子每年确定 3-4 项重点共建项目，已有 %(n)s 项。") % {"n": self.MAX_PER_YEAR})
 
 
-class ProjectTask(models.Model):
+class ProjectTask(VersionedModel):
     """A line of the task claim list 任务领办清单: a member claims it and signs a commitment."""
 
     class Status(models.TextChoices):
@@ -273,7 +273,7 @@ class ProjectTask(models.Model):
             raise ValidationError(errors)
 
 
-class JointMeeting(_PairOrPartnership):
+class JointMeeting(_PairOrPartnership, VersionedModel):
     """联席会: held regularly to study co-building content."""
 
     date = models.DateField(_("日期"))
@@ -302,7 +302,7 @@ class JointMeeting(_PairOrPartnership):
             raise ValidationError(errors)
 
 
-class Problem(models.Model):
+class Problem(VersionedModel):
     """A problem raised by either side of a pair, and how it was solved (解决难题)."""
 
     class Status(models.TextChoices):
@@ -346,7 +346,7 @@ class Problem(models.Model):
             raise ValidationError(errors)
 
 
-class InformationExchange(models.Model):
+class InformationExchange(VersionedModel):
     """信息互通 with a partner organisation: business assessment, thinking dynamics, attendance of members away."""
 
     class Kind(models.TextChoices):
@@ -440,7 +440,7 @@ class ActivityKind(models.Model):
         return self.name
 
 
-class Activity(models.Model):
+class Activity(VersionedModel):
     """An activity a branch logs: a joint activity of a pair or partnership, or the branch's own."""
 
     date = models.DateField(_("日期"), db_index=True)

@@ -46,7 +46,7 @@ class RubricItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = RubricItem
         fields = ["id", "section", "code", "name", "mode", "branch_kinds", "max_points", "method", "source",
-                  "target", "deduction", "is_bonus", "rule", "sort_order"]
+                  "target", "deduction", "is_bonus", "rule", "sort_order", "version"]
         read_only_fields = fields
 
 

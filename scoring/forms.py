@@ -71,7 +71,8 @@ class RubricItemForm(forms.ModelForm):
                                               else "form-control")
 
     def fields_for_service(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in PARAM_FIELDS}
+        # `version` is the page's concurrency check, not an item field.
+        data = {k: v for k, v in self.cleaned_data.items() if k not in PARAM_FIELDS and k != "version"}
         data["branch_kinds"] = list(data.get("branch_kinds") or [])
         data["no_obligation"] = data.get("no_obligation") or self.instance.no_obligation
         params = {}

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Branch
 from branches.periods import MAX_YEAR, MIN_YEAR, Quarter
+from config.concurrency import VersionedModel
 from scoring.engine import registry
 
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
@@ -87,7 +88,7 @@ class RubricSection(models.Model):
         return self.name
 
 
-class RubricItem(models.Model):
+class RubricItem(VersionedModel):
     class Mode(models.TextChoices):
         PARTY_BUSINESS = "party_business", _("党建+业务")
         PAIRING = "pairing", _("结对共建")
@@ -183,14 +184,13 @@ class RankingGroup(models.Model):
             raise ValidationError({"branch_kinds": gettext("包含支部类型无效。")})
 
 
-class ManualScore(QuarterFields):
+class ManualScore(QuarterFields, VersionedModel):
     """A manual (or manual bonus) item scored by the organisation department for a branch and quarter."""
 
     branch = models.ForeignKey(Branch, verbose_name=_("党支部"), on_delete=models.CASCADE, related_name="manual_scores")
     item = models.ForeignKey(RubricItem, verbose_name=_("评分项"), on_delete=models.CASCADE, related_name="manual_scores")
     points = models.DecimalField(_("得分"), **POINTS)
     reason = models.TextField(_("评分理由"))
-    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("评分人"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -208,7 +208,7 @@ class ManualScore(QuarterFields):
         return f"{self.quarter} {self.branch} · {self.item.code}"
 
 
-class Veto(QuarterFields):
+class Veto(QuarterFields, VersionedModel):
     """一票否决: places the branch last in its ranking group for the quarter, whatever its points."""
 
     branch = models.ForeignKey(Branch, verbose_name=_("党支部"), on_delete=models.CASCADE, related_name="vetoes")

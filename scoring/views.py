@@ -21,6 +21,7 @@ from branches.access import person_for, visible_branches
 from branches.forms import apply_errors
 from branches.models import Branch
 from branches.periods import Quarter
+from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 from scoring import selectors, services
 from scoring.engine import registry
 from scoring.exporters import QuarterScoresExporter
@@ -344,11 +345,16 @@ def rubric_item_edit(request: HttpRequest, pk: int, item_id: int | None = None) 
         messages.error(request, _("该版本评分细则已用于已发布的排名，不能修改；请复制为新版本后修改。"))
         return redirect("scoring:rubric_detail", pk=rubric.pk)
     form = RubricItemForm(request.POST or None, instance=item, rubric=rubric)
+    add_version_field(form, item)
     if request.method == "POST" and form.is_valid():
         try:
+            expect_form_version(form, item)
             services.save_rubric_item(item=item, user=request.user, **form.fields_for_service())
             messages.success(request, _("已保存评分项“%(name)s”。") % {"name": item.name})
             return redirect("scoring:rubric_detail", pk=rubric.pk)
+        except StaleRecordError as exc:
+            show_stale(form, exc)
+            apply_errors(form, exc)
         except ValidationError as exc:
             apply_errors(form, exc)
     return render(request, "scoring/rubric_item_form.html", {"rubric": rubric, "item": item, "form": form})

@@ -46,7 +46,7 @@ def _groups_scope(user):
 class SupervisionRoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupervisionRound
-        fields = ["id", "year", "name", "scope", "status", "sample_seed", "created_by", "created_at"]
+        fields = ["id", "year", "name", "scope", "status", "sample_seed", "created_by", "created_at", "version"]
         read_only_fields = fields
 
 
@@ -93,7 +93,7 @@ class SupervisionGroupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupervisionGroup
-        fields = ["id", "round", "name", "leader", "members", "branches"]
+        fields = ["id", "round", "name", "leader", "members", "branches", "version"]
         read_only_fields = fields
 
 
@@ -125,14 +125,14 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "visit", "kind", "title", "text", "mode", "created_at", "evidence"]
+        fields = ["id", "visit", "kind", "title", "text", "mode", "created_at", "evidence", "version"]
         read_only_fields = fields
 
 
 class VisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Visit
-        fields = ["id", "group", "branch", "date", "form", "notes", "created_by", "created_at"]
+        fields = ["id", "group", "branch", "date", "form", "notes", "created_by", "created_at", "version"]
         read_only_fields = fields
 
 
@@ -240,7 +240,7 @@ class RectificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rectification
         fields = ["id", "finding", "branch", "title", "deadline", "state", "response", "owner", "created_at",
-                  "submitted_at", "closed_at", "allowed_transitions", "transitions", "evidence"]
+                  "submitted_at", "closed_at", "allowed_transitions", "transitions", "evidence", "version"]
         read_only_fields = fields
 
     def get_allowed_transitions(self, obj) -> list[str]:

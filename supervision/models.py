@@ -9,11 +9,12 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Branch
 from branches.periods import MAX_YEAR, MIN_YEAR
+from config.concurrency import VersionedModel
 
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 
 
-class SupervisionRound(models.Model):
+class SupervisionRound(VersionedModel):
     """One supervision campaign of a year (e.g. 2026年党建常态化督导)."""
 
     class Status(models.TextChoices):
@@ -45,7 +46,7 @@ class SupervisionRound(models.Model):
         return self.name
 
 
-class SupervisionGroup(models.Model):
+class SupervisionGroup(VersionedModel):
     """督导组: a leader and members holding the inspector role, covering some branches of the round."""
 
     round = models.ForeignKey(SupervisionRound, verbose_name=_("督导轮次"), on_delete=models.CASCADE, related_name="groups")
@@ -96,7 +97,7 @@ class GroupBranch(models.Model):
         return f"{self.group} · {self.branch}"
 
 
-class Visit(models.Model):
+class Visit(VersionedModel):
     class Form(models.TextChoices):
         ON_SITE = "on_site", _("现场督导")
         REMOTE_CONSULTATION = "remote_consultation", _("远程专家会诊")
@@ -123,7 +124,7 @@ class Visit(models.Model):
         return f"{self.branch} · {self.date}"
 
 
-class Finding(models.Model):
+class Finding(VersionedModel):
     class Kind(models.TextChoices):
         SHORTCOMING = "shortcoming", _("短板")
         STRENGTH = "strength", _("长板")
@@ -188,7 +189,7 @@ class FindingEvidence(EvidenceFile):
         verbose_name_plural = _("督导佐证材料")
 
 
-class Rectification(models.Model):
+class Rectification(VersionedModel):
     """整改事项: one per shortcoming, owned by a branch, followed to closure. A submission the reviewers do not
     accept is sent back (退回, with a reason); a closed one may be reopened by the later re-check (回头看)."""
 

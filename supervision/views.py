@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from branches.access import person_for
 from branches.forms import apply_errors
 from branches.models import Branch
+from config.concurrency import add_version_field, expect_form_version
 from config.exports import XLSX_CONTENT_TYPE
 from supervision import selectors, services
 from supervision.forms import (
@@ -306,7 +307,7 @@ def _rectification_page(request: HttpRequest, rectification: Rectification, *, p
         "finding_evidence": list(rectification.finding.evidence.all()) if rectification.finding_id else [],
         "actions": actions,
         "can_review": services.can_review(request.user, rectification) and rectification.state != State.CLOSED,
-        "deadline_form": DeadlineForm(initial={"deadline": rectification.deadline}),
+        "deadline_form": DeadlineForm(initial={"deadline": rectification.deadline, "version": rectification.version}),
         "overdue": rectification.is_overdue(timezone.localdate()),
     })
 
@@ -377,8 +378,10 @@ def rectification_recheck(request: HttpRequest, pk: int) -> HttpResponse:
 def rectification_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     rectification = selectors.get_rectification_for(request.user, pk)
     form = DeadlineForm(request.POST)
+    add_version_field(form, rectification)
     if form.is_valid():
         try:
+            expect_form_version(form, rectification)
             services.set_rectification_deadline(rectification=rectification, deadline=form.cleaned_data["deadline"],
                                                 by=request.user)
             messages.success(request, _("整改期限已调整。"))

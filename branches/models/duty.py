@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.periods import MAX_YEAR, MIN_YEAR
+from config.concurrency import VersionedModel
 
 from .org import Unit
 
@@ -39,7 +40,7 @@ class Duty(models.Model):
         return self.name
 
 
-class AssessmentContent(models.Model):
+class AssessmentContent(VersionedModel):
     """What the company party committee sets each year for a department; enters its annual KPIs."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("机关部门"), on_delete=models.CASCADE, related_name="assessment_contents")
@@ -63,7 +64,7 @@ class AssessmentContent(models.Model):
         _department_only(getattr(self, "unit", None) if self.unit_id else None)
 
 
-class DutyEvidence(models.Model):
+class DutyEvidence(VersionedModel):
     """Evidence of one of the 四同 (research, deploy, implement, assess together) for a duty."""
 
     class Stage(models.TextChoices):
@@ -117,7 +118,7 @@ class DutyEvidence(models.Model):
             raise ValidationError(errors)
 
 
-class KeyWorkPlan(models.Model):
+class KeyWorkPlan(VersionedModel):
     """A department's annual key-work plan, decomposed into tasks and monthly targets (督办)."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("机关部门"), on_delete=models.CASCADE, related_name="key_work_plans")
@@ -125,7 +126,6 @@ class KeyWorkPlan(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     filed_on = models.DateField(_("备案日期"), null=True, blank=True)
     document = models.FileField(_("方案文件"), upload_to="plans/%Y/", blank=True)
-    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -144,7 +144,7 @@ class KeyWorkPlan(models.Model):
             raise ValidationError({"filed_on": _("备案日期必须在方案年度内（或上一年末）。")})
 
 
-class KeyWorkTask(models.Model):
+class KeyWorkTask(VersionedModel):
     plan = models.ForeignKey(KeyWorkPlan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="tasks")
     number = models.PositiveIntegerField(_("序号"))
     title = models.CharField(_("任务"), max_length=300)
@@ -163,7 +163,7 @@ class KeyWorkTask(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class MonthlyTarget(models.Model):
+class MonthlyTarget(VersionedModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("未到期")
         DONE = "done", _("已完成")

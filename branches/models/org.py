@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.periods import MAX_YEAR, MIN_YEAR
+from config.concurrency import VersionedModel
 
 
-class Unit(models.Model):
+class Unit(VersionedModel):
     class Kind(models.TextChoices):
         COMMITTEE = "committee", _("公司党委")
         DEPARTMENT = "department", _("机关部门")
@@ -44,7 +45,7 @@ class Unit(models.Model):
             raise ValidationError({"parent": _("请选择上级（公司党委）。")})
 
 
-class Branch(models.Model):
+class Branch(VersionedModel):
     class Kind(models.TextChoices):
         OFFICE = "office", _("机关党支部")
         DIRECT = "direct", _("直属党支部")
@@ -99,7 +100,7 @@ class Branch(models.Model):
         return self.kind in (self.Kind.OFFICE, self.Kind.DIRECT)
 
 
-class PartyGroup(models.Model):
+class PartyGroup(VersionedModel):
     branch = models.ForeignKey(Branch, verbose_name=_("党支部"), on_delete=models.CASCADE, related_name="party_groups")
     name = models.CharField(_("名称"), max_length=100)
     leader = models.ForeignKey(
@@ -119,7 +120,7 @@ class PartyGroup(models.Model):
         return f"{self.branch} · {self.name}"
 
 
-class ExternalOrganization(models.Model):
+class ExternalOrganization(VersionedModel):
     """The party organisation of an outside unit where our members work away (外闯)."""
 
     name = models.CharField(_("党组织名称"), max_length=100, unique=True)
@@ -139,7 +140,7 @@ class ExternalOrganization(models.Model):
         return self.name
 
 
-class Member(models.Model):
+class Member(VersionedModel):
     class Status(models.TextChoices):
         ON_POST = "on_post", _("在岗")
         WORKING_AWAY = "working_away", _("外闯")
@@ -201,7 +202,7 @@ class Member(models.Model):
             raise ValidationError(errors)
 
 
-class Role(models.Model):
+class Role(VersionedModel):
     """A person's role, scoped to a branch (secretary, committee member) or a unit (department)."""
 
     class Kind(models.TextChoices):
@@ -254,7 +255,7 @@ class Role(models.Model):
             raise ValidationError({"member": _("对应党员必须属于所授权的党支部。")})
 
 
-class YearSettings(models.Model):
+class YearSettings(VersionedModel):
     """Per-year settings of the organisation department, such as the filing deadline of annual plans."""
 
     year = models.PositiveIntegerField(_("年度"), unique=True)

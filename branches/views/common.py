@@ -14,6 +14,7 @@ from django.utils import timezone
 from branches import forms
 from branches.access import person_for
 from branches.periods import MAX_YEAR, MIN_YEAR
+from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 
 
 def org_admin_required(view):
@@ -70,18 +71,31 @@ def year_param(request, default: int | None = None) -> int:
     return year
 
 
-def form_page(request, *, form, save, title: str, back_url: str, success: str, subtitle: str = ""):
-    """GET shows the form; POST parses it and hands it to the service, showing its errors on the form."""
+def form_page(request, *, form, save, title: str, back_url: str, success: str, subtitle: str = "",
+              record=None, history_of=None):
+    """GET shows the form; POST parses it and hands it to the service, showing its errors on the form.
+
+    The record being edited (a ModelForm's instance unless given) is saved only over the version the
+    page was read at; a stale save shows what changed and keeps what was typed (config.concurrency).
+    """
+    record = record if record is not None else getattr(form, "instance", None)
+    add_version_field(form, record)
     if request.method == "POST" and form.is_valid():
         try:
+            expect_form_version(form, record)
             save(form.cleaned_data)
+        except StaleRecordError as exc:
+            show_stale(form, exc)
+            forms.apply_errors(form, exc)
         except ValidationError as exc:
             forms.apply_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(back_url)
+    history_of = history_of if history_of is not None else record
     return render(request, "branches/console/form.html", {
         "form": form, "title": title, "subtitle": subtitle, "back_url": back_url,
+        "history_of": history_of if history_of is not None and history_of.pk else None,
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -244,7 +244,9 @@ def year_setup(request, year: int | None = None):
         "copy_form": forms.CopyPairsForm(initial={"source_year": year - 1}),
         "partnership_form": forms.PartnershipForm(candidates=data["candidates"]),
         "assessment_form": forms.AssessmentContentForm(),
-        "settings_form": forms.YearSettingsForm(initial={"plan_deadline": data["deadline"]}),
+        "settings_form": forms.YearSettingsForm(initial={
+            "plan_deadline": data["deadline"],
+            "version": data["year_settings"].version if data["year_settings"] else None}),
         "copy_report": request.session.pop("copy_report", None),
     })
 
@@ -271,7 +273,7 @@ def pair_edit(request, year: int, pk: int | None = None):
 
     return form_page(request, form=form, save=save, title=_("调整共建对子") if pair else _("新增共建对子"),
                       subtitle=_("%(year)s 年度") % {"year": year}, back_url=_year_url(year, "pairs"),
-                      success=_("共建对子已保存。"))
+                      success=_("共建对子已保存。"), record=pair)
 
 
 @org_admin_required
@@ -415,7 +417,8 @@ def year_settings(request, year: int):
     form = forms.YearSettingsForm(request.POST)
     if form.is_valid():
         try:
-            services.save_year_settings(year=year, plan_deadline=form.cleaned_data["plan_deadline"])
+            services.save_year_settings(year=year, plan_deadline=form.cleaned_data["plan_deadline"],
+                                        expected_version=form.cleaned_data.get("version"))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:

@@ -17,7 +17,7 @@ from branches.access import person_for
 from branches.models import DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget, Unit
 from branches.periods import Quarter
 from branches.views.common import department_required, form_page, year_param
-from config.concurrency import StaleRecordError
+from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 
 
 def _unit_or_404(request, unit_id) -> Unit:
@@ -134,7 +134,6 @@ def plan_save(request, unit_id: int):
     year = year_param(request)
     plan = KeyWorkPlan.objects.filter(unit=unit, year=year).first()
     form = forms.KeyWorkPlanForm(request.POST, request.FILES, instance=plan)
-    stale = False
     if form.is_valid():
         try:
             services.save_key_work_plan(
@@ -142,18 +141,16 @@ def plan_save(request, unit_id: int):
                 filed_on=form.cleaned_data.get("filed_on"), document=request.FILES.get("document"),
                 expected_version=form.cleaned_data.get("version"),
             )
+        except StaleRecordError as exc:
+            show_stale(form, exc)  # submitting again (after checking) saves over their version
+            forms.apply_errors(form, exc)
         except ValidationError as exc:
-            stale = isinstance(exc, StaleRecordError)
             forms.apply_errors(form, exc)
         else:
             messages.success(request, _("年度重点工作方案已保存。"))
             return redirect(_home_url(unit, year, anchor="plan"))
     # The page again, with what was typed kept in the plan's form and the reasons shown.
     messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    if stale and plan is not None:
-        # Changed by someone else meanwhile: submitting again (after checking) saves over their version.
-        form.data = form.data.copy()
-        form.data["version"] = plan.version
     context = _home_context(request, person=person_for(request.user), unit=unit, year=year,
                             month=_month_param(request, year))
     context["plan_form"] = form
@@ -214,9 +211,11 @@ def target_status(request, pk: int):
     target = get_object_or_404(MonthlyTarget.objects.select_related("task__plan__unit"), pk=pk)
     unit = _unit_or_404(request, target.task.plan.unit_id)
     form = forms.TargetStatusForm(request.POST)
+    add_version_field(form, target)
     error = ""
     if form.is_valid():
         try:
+            expect_form_version(form, target)
             services.update_target_status(target=target, status=form.cleaned_data["status"],
                                           note=form.cleaned_data.get("note") or "", user=request.user)
         except ValidationError as exc:

@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from branches.access import Person, person_for, visible_branches
-from config.api.exceptions import api_exception_handler
+from config.api.exceptions import PreconditionRequired, api_exception_handler
 from config.api.pagination import StandardPagination
 from config.api.permissions import ScopedRolePermission
+from config.concurrency import expect_version, is_versioned
 
 
 def branch_scope(user) -> QuerySet | None:
@@ -45,6 +48,11 @@ def scope_by_units(qs: QuerySet, user, path: str = "unit") -> QuerySet:
     return qs.filter(**{f"{path}__in": list(person.unit_ids)})
 
 
+_VERSION_REQUIRED = "Precondition required: the request did not carry the `version` it was read at."
+_VERSION_STALE = ("Conflict: the record was changed by someone else since that version; the body lists "
+                  "`changes` (field, label, theirs, yours) and `current_version` to send again.")
+
+
 class ScopedMixin:
     """Shared behaviour of every API viewset.
 
@@ -60,19 +68,29 @@ class ScopedMixin:
     ordering = ["id"]
     # Payloads are checked for types only by `write_serializer_class`; every rule is the service's.
     write_serializer_class: type[serializers.Serializer] | None = None
+    # PUT/PATCH of a versioned record: the write serializer with a required `version` (set for you).
+    update_serializer_class: type[serializers.Serializer] | None = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         write = cls.__dict__.get("write_serializer_class")
         read = getattr(cls, "serializer_class", None)
+        queryset = getattr(cls, "queryset", None)
+        if write is not None and hasattr(cls, "update") and queryset is not None and is_versioned(queryset.model):
+            cls.update_serializer_class = versioned_write_serializer(write)
+        update = cls.__dict__.get("update_serializer_class") or write
         if write is not None and read is not None:
-            actions = {name: extend_schema(request=write, responses={200: read})
+            conflict = {428: OpenApiResponse(description=_VERSION_REQUIRED),
+                        409: OpenApiResponse(description=_VERSION_STALE)} if update is not write else {}
+            actions = {name: extend_schema(request=update, responses={200: read, **conflict})
                        for name in ("update", "partial_update") if hasattr(cls, name)}
             if hasattr(cls, "create"):
                 actions["create"] = extend_schema(request=write, responses={201: read})
             extend_schema_view(**actions)(cls)
 
     def get_serializer_class(self):
+        if self.update_serializer_class is not None and self.action in ("update", "partial_update"):
+            return self.update_serializer_class
         if self.write_serializer_class is not None and self.action in ("create", "update", "partial_update"):
             return self.write_serializer_class
         return super().get_serializer_class()
@@ -141,22 +159,62 @@ class ServiceCreateMixin:
 
 
 class ServiceUpdateMixin:
-    """PUT and PATCH: a PATCH is completed with the record's current values, then the service runs."""
+    """PUT and PATCH: a PATCH is completed with the record's current values, then the service runs.
+
+    A versioned record is written only over the `version` the client read: 428 without it, 409 (with
+    what changed) when someone else saved meanwhile.
+    """
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
+        version = required_version(request, instance)
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         self.ensure_open(instance)
         data = {**self.current_values(instance), **serializer.validated_data} if partial else dict(
             serializer.validated_data)
+        if version is not None:
+            expect_version(instance, version)
+            # Services that take the version themselves get it; the others save the instance over it.
+            if "version" in getattr(self.write_serializer_class, "_declared_fields", {}):
+                data["version"] = version
+            else:
+                data.pop("version", None)
         instance = self.update_record(instance, data)
         return Response(self.read_data(instance))
 
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
+
+
+def required_version(request, instance) -> int | None:
+    """The `version` a write to a versioned record must carry (body field, or an `If-Match` header)."""
+    if not is_versioned(instance):
+        return None
+    raw = request.data.get("version") if hasattr(request.data, "get") else None
+    if raw in (None, ""):
+        raw = (request.headers.get("If-Match") or "").strip().strip('"').removeprefix("W/").strip('"') or None
+    if raw in (None, ""):
+        raise PreconditionRequired()
+    try:
+        version = int(raw)
+    except (TypeError, ValueError):
+        raise serializers.ValidationError({"version": [_("版本号应为正整数。")]})
+    if version < 1:
+        raise serializers.ValidationError({"version": [_("版本号应为正整数。")]})
+    return version
+
+
+def versioned_write_serializer(write: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The write serializer of PUT/PATCH on a versioned record: `version` is required."""
+    field = serializers.IntegerField(
+        min_value=1, required=True,
+        help_text=gettext_lazy("读取记录时的版本号（必填）。缺少时返回 428；记录已被他人修改时返回 409，"
+                               "响应中列出对方修改的字段，请按最新版本重新提交。"))
+    name = write.__name__.removesuffix("Serializer") + "UpdateSerializer"
+    return type(name, (write,), {"version": field, "__module__": write.__module__})
 
 
 class ServiceDestroyMixin:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches import freshness
 from branches.access import person_for
 from branches.periods import validate_year
+from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 from pairing import selectors, services
 from pairing.forms import ActivityFilterForm, ActivityForm, EvidenceForm
 from pairing.models import Evidence, Pair, Partnership
@@ -195,10 +196,15 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = _activity_form(request, branch=branch, year=activity.date.year, data=request.POST,
                               files=request.FILES, current_kind_id=activity.kind_id)
+        add_version_field(form, activity)
         if form.is_valid():
             try:
+                expect_form_version(form, activity)
                 services.update_activity(user=request.user, activity=activity, data=form.service_data(),
                                          files=form.cleaned_data["files"])
+            except StaleRecordError as exc:
+                show_stale(form, exc)
+                form.add_service_errors(exc)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -215,6 +221,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         }
         form = _activity_form(request, branch=branch, year=activity.date.year, initial=initial,
                               current_kind_id=activity.kind_id)
+        add_version_field(form, activity)
     return render(request, "pairing/activity_form.html", {
         "form": form, "branch": branch, "activity": activity, "evidence": list(activity.evidence.all()),
     })

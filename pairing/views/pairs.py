@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.access import person_for
 from branches.models import YearSettings
 from branches.periods import validate_year
+from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 from pairing import selectors, services
 from pairing.forms import (
     ClaimForm,
@@ -120,13 +121,19 @@ def _owner_url(owner) -> str:
 def _form_page(request: HttpRequest, *, form_class, save: Callable, title: str, back_url: str,
                success: str, initial: dict | None = None, form_kwargs: dict | None = None,
                extra: dict | None = None, htmx_success: Callable | None = None,
-               template: str = "pairing/simple_form.html") -> HttpResponse:
+               template: str = "pairing/simple_form.html", record=None) -> HttpResponse:
+    """`record` is the record being edited: saved only over the version the page was read at."""
     form_kwargs = form_kwargs or {}
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **form_kwargs)
+        add_version_field(form, record)
         if form.is_valid():
             try:
+                expect_form_version(form, record)
                 save(form.cleaned_data)
+            except StaleRecordError as exc:
+                show_stale(form, exc)
+                form.add_service_errors(exc)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -136,8 +143,9 @@ def _form_page(request: HttpRequest, *, form_class, save: Callable, title: str, 
                 return redirect(back_url)
     else:
         form = form_class(initial=initial, **form_kwargs)
+        add_version_field(form, record)
     context = {"form": form, "title": title, "back_url": back_url, "action": request.get_full_path(),
-               **(extra or {})}
+               "history_of": record if record is not None and record.pk else None, **(extra or {})}
     if request.htmx:
         response = render(request, "pairing/partials/inline_form.html", context)
         if request.method == "POST" and (extra or {}).get("form_target"):
@@ -219,7 +227,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(project, f) for f in ("kind", "title", "goal", "description", "status")}
     return _form_page(
         request, form_class=KeyProjectForm, title=_("修改重点共建项目"), back_url=_owner_url(project.pair),
-        initial=initial, success=_("重点共建项目已保存。"),
+        initial=initial, success=_("重点共建项目已保存。"), record=project,
         save=lambda data: services.save_key_project(user=request.user, pair=project.pair, data=data, project=project),
     )
 
@@ -248,7 +256,7 @@ def _task_page(request: HttpRequest, pk: int, *, form_class, title: str, success
     return _form_page(
         request, form_class=form_class, title=f"{title} · {task.title}",
         back_url=_owner_url(pair) + f"#project-{task.project_id}", success=success,
-        save=lambda data: save(task, data), initial=initial,
+        save=lambda data: save(task, data), initial=initial, record=task,
         form_kwargs=(form_kwargs(task) if form_kwargs else None),
         htmx_success=lambda: _project_card(request, task.project),
         extra={"form_target": f"#task-{task.pk}-form", "task": task},
@@ -325,7 +333,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["raised_by"] = problem.raised_by_id
     return _form_page(
         request, form_class=ProblemForm, title=_("修改共建难题"), back_url=_owner_url(problem.pair) + "#problems",
-        form_kwargs={"branches": problem.pair.branches}, initial=initial, success=_("难题已保存。"),
+        form_kwargs={"branches": problem.pair.branches}, initial=initial, success=_("难题已保存。"), record=problem,
         save=lambda data: services.update_problem(user=request.user, problem=problem, data=data),
     )
 
@@ -340,6 +348,7 @@ def problem_solve(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request, form_class=SolveForm, title=_("登记解决 · %(t)s") % {"t": problem.title},
         back_url=_owner_url(problem.pair) + "#problems", initial=initial, success=_("难题已登记为已解决。"),
+        record=problem,
         save=lambda data: services.solve_problem(user=request.user, problem=problem, solution=data["solution"],
                                                  solved_on=data["solved_on"]),
     )
@@ -377,7 +386,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(meeting, f) for f in ("date", *services.MEETING_FIELDS)}
     return _form_page(
         request, form_class=MeetingForm, title=_("修改联席会"), back_url=back, initial=initial,
-        success=_("联席会已保存。"),
+        success=_("联席会已保存。"), record=meeting,
         save=lambda data: services.record_meeting(user=request.user, meeting=meeting, data=data,
                                                   file=data.get("file")),
     )
@@ -434,7 +443,7 @@ def exchange_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(exchange, f) for f in ("kind", "period_month", "exchanged_on", "content")}
     return _form_page(
         request, form_class=ExchangeForm, title=_("修改信息互通"), back_url=back, initial=initial,
-        success=_("信息互通已保存。"),
+        success=_("信息互通已保存。"), record=exchange,
         save=lambda data: services.record_information_exchange(
             user=request.user, exchange=exchange, data={**data, "period_year": exchange.partnership.year},
             file=data.get("file")),

@@ -77,9 +77,11 @@ def test_published_quarter_is_read_only_through_the_api(world):
     assert response.status_code == 400
     assert "已发布" in response.json()["date"][0]
     # A Q2 activity stays editable; a manual score of the published quarter does not.
-    assert client.patch(f"/api/activities/{o['activity_a'].pk}/", {"title": "改"}, format="json").status_code == 200
+    assert client.patch(f"/api/activities/{o['activity_a'].pk}/", {"title": "改", "version": o["activity_a"].version},
+                        format="json").status_code == 200
     admin = world.client("org_admin")
-    score = admin.patch(f"/api/manual-scores/{o['manual_score'].pk}/", {"points": "9"}, format="json")
+    score = admin.patch(f"/api/manual-scores/{o['manual_score'].pk}/", {"points": "9", "version": o["manual_score"].version},
+                         format="json")
     assert score.status_code == 400 and "已发布" in score.json()["date"][0]
 
 

@@ -135,9 +135,11 @@ def test_the_api_answers_400_with_the_message(world, published_q1):
     created = client.post("/api/monthly-targets/", {"task": world.task.pk, "month": 2, "target": "补录"},
                           format="json")
     assert created.status_code == 400 and created.json()["month"] == [MESSAGE]
-    patched = client.patch(f"/api/monthly-targets/{world.target.pk}/", {"target": "改写"}, format="json")
+    patched = client.patch(f"/api/monthly-targets/{world.target.pk}/", {"target": "改写", "version": world.target.version},
+                           format="json")
     assert patched.status_code == 400 and patched.json()["month"] == [MESSAGE]
-    moved = client.patch(f"/api/monthly-targets/{world.target.pk}/", {"month": 7}, format="json")
+    moved = client.patch(f"/api/monthly-targets/{world.target.pk}/", {"month": 7, "version": world.target.version},
+                         format="json")
     assert moved.status_code == 400 and moved.json()["month"] == [MESSAGE]
     marked = client.post(f"/api/monthly-targets/{world.target.pk}/status/", {"status": "done"}, format="json")
     assert marked.status_code == 400 and marked.json()["month"] == [MESSAGE]

@@ -1,5 +1,6 @@
 """Audit trail: every record people create or change keeps its history, and the organisation department
-reads who changed what, when, field by field, on one generic page."""
+(and the officers of the branch a record concerns) read who changed what, when, field by field, on one
+generic page."""
 
 from __future__ import annotations
 
@@ -148,11 +149,26 @@ def test_history_of_a_deleted_record_is_still_readable(client, org_admin):
 
 
 @pytest.mark.parametrize("kind", [Role.Kind.SECRETARY, Role.Kind.VIEWER, Role.Kind.INSPECTOR, Role.Kind.DEPARTMENT])
-def test_only_the_organisation_department_reads_history(client, kind):
+def test_people_outside_the_record_do_not_read_its_history(client, kind):
     plan, alice, _bob = _plan_changed_by_two_people()
-    user = user_with_role(kind, branch=plan.pair.lead_branch if kind == Role.Kind.SECRETARY else None)
+    user = user_with_role(kind, branch=office_branch(name="别的支部") if kind == Role.Kind.SECRETARY else None)
     client.force_login(user)
     assert client.get(_history_url(plan)).status_code == 404
+
+
+def test_the_secretaries_of_the_pair_read_its_plan_history(client):
+    plan, alice, bob = _plan_changed_by_two_people()
+    for user in (alice, bob):
+        client.force_login(user)
+        assert client.get(_history_url(plan)).status_code == 200
+
+
+def test_a_deleted_record_history_stays_with_the_organisation_department(client):
+    plan, alice, _bob = _plan_changed_by_two_people()
+    url = _history_url(plan)
+    plan.delete()
+    client.force_login(alice)
+    assert client.get(url).status_code == 404
 
 
 def test_anonymous_is_sent_to_log_in(client):
