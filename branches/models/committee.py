@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models.org import Branch, Member
+from config.concurrency import VersionedModel
 
 
-class CommitteeMember(models.Model):
+class CommitteeMember(VersionedModel):
     class Post(models.TextChoices):
         SECRETARY = "secretary", _("书记")
         DEPUTY = "deputy", _("副书记")
