@@ -87,14 +87,16 @@ def _form_data(form) -> dict:
     """What the browser would send back for the form as shown (files aside)."""
     data = {}
     for bound in form:
-        if bound.field.widget.input_type == "file" if hasattr(bound.field.widget, "input_type") else False:
+        if getattr(bound.field.widget, "input_type", "") == "file":
             continue
         value = bound.value()
         if isinstance(value, bool):
             if value:
                 data[bound.html_name] = "on"
             continue
-        if value is None:
+        if getattr(bound.field.widget, "allow_multiple_selected", False):
+            data[bound.html_name] = [str(v) for v in (value or [])]
+        elif value is None:
             data[bound.html_name] = ""
         elif isinstance(value, list | tuple):
             data[bound.html_name] = [str(v) for v in value]
