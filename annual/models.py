@@ -431,3 +431,26 @@ def _refuse_deleting_published(sender, instance, **kwargs) -> None:
         snapshot_id = AnnualEntry.objects.filter(pk=instance.entry_id).values_list("snapshot_id", flat=True).first()
     if snapshot_id and _snapshot_is_published(snapshot_id):
         raise PublishedAnnualError()
+
+
+class KpiConfirmation(models.Model):
+    """The organisation department's confirmation of a department's 考核内容 result for the year, with the
+    figures as they were confirmed (the records may still move afterwards; what was confirmed does not)."""
+
+    content = models.OneToOneField("branches.AssessmentContent", verbose_name=_("考核内容"), on_delete=models.CASCADE,
+                                   related_name="kpi_confirmation")
+    result_percent = models.DecimalField(_("完成率(%)"), max_digits=5, decimal_places=2)
+    points = models.DecimalField(_("得分"), null=True, blank=True, **POINTS)
+    explanation = models.TextField(_("计分说明"))
+    note = models.TextField(_("确认意见"), blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("确认人"))
+    confirmed_at = models.DateTimeField(_("确认时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("部门考核结果确认")
+        verbose_name_plural = _("部门考核结果确认")
+
+    def __str__(self) -> str:
+        return str(self.content)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/discard/", views.discard, name="discard"),
     path("<int:pk>/export.xlsx", views.export, name="export"),
     path("<int:pk>/branches/<int:branch_id>/", views.branch, name="branch"),
+    path("kpis/<int:pk>/confirm/", views.kpi_confirm, name="kpi_confirm"),
 ]

@@ -17,11 +17,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from annual import engine, selectors, services
+from annual import engine, kpis, selectors, services
 from annual.exporters import AnnualExporter
 from annual.links import line_links
 from annual.models import AnnualCompileJob, AnnualSnapshot
 from branches.access import person_for, visible_branches
+from branches.models import AssessmentContent
 from branches.periods import MAX_YEAR, MIN_YEAR
 from scoring.views import org_admin_required
 
@@ -65,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "history": snapshots if person.is_org_admin else [],
         "in_force": services.current_published(year), "locked": services.year_is_locked(year),
         "job": selectors.latest_job(year=year) if person.is_org_admin else None,
-        "rubric": engine.rubric_for(year)})
+        "rubric": engine.rubric_for(year), "reports_url": reverse("reports:home")})
 
 
 def _job_box(request: HttpRequest, job: AnnualCompileJob) -> HttpResponse:
@@ -172,3 +173,12 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (f"attachment; filename=\"annual-{snapshot.year}-v{snapshot.version}.xlsx\"; "
                                        f"filename*=UTF-8''{quote(exporter.filename('xlsx'))}")
     return response
+
+
+@require_POST
+@org_admin_required
+def kpi_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    content = get_object_or_404(AssessmentContent.objects.select_related("unit"), pk=pk)
+    kpis.confirm(content=content, as_of=timezone.localdate(), note=request.POST.get("note", ""), user=request.user)
+    messages.success(request, _("已确认“%(title)s”的考核结果。") % {"title": content.title})
+    return redirect(f"{reverse('branches:department_home')}?unit={content.unit_id}&year={content.year}#kpis")
