@@ -58,6 +58,7 @@ urlpatterns = [
     path("department/<int:unit_id>/evidence/new/", views.evidence_edit, name="evidence_create"),
     path("department/<int:unit_id>/evidence/<int:pk>/", views.evidence_edit, name="evidence_edit"),
     path("department/<int:unit_id>/evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("department/<int:unit_id>/board.xlsx", views.duty_board_export, name="duty_board_export"),
     path("department/<int:unit_id>/plan/", views.plan_save, name="plan_save"),
     path("department/<int:unit_id>/tasks/new/", views.task_edit, name="task_create"),
     path("department/<int:unit_id>/tasks/<int:pk>/", views.task_edit, name="task_edit"),

@@ -33,6 +33,7 @@ from branches.views.console import (
 from branches.views.dashboard import dashboard
 from branches.views.department import (
     department_home,
+    duty_board_export,
     evidence_delete,
     evidence_edit,
     plan_save,
@@ -58,7 +59,7 @@ from branches.views.organisation import (
 __all__ = [
     "assessment_delete", "assessment_edit", "branch_edit", "branch_org", "committee_delete", "committee_edit",
     "org_tree", "party_group_delete", "party_group_edit", "branch_list", "console_home", "copy_assessment", "copy_pairs", "copy_partnerships",
-    "dashboard", "department_home", "evidence_delete", "evidence_edit", "external_org_edit", "external_org_list",
+    "dashboard", "department_home", "duty_board_export", "evidence_delete", "evidence_edit", "external_org_edit", "external_org_list",
     "filing_board", "filing_remind", "import_page", "import_template", "member_edit", "member_list",
     "notification_list", "notification_mute", "notification_read", "notification_read_all", "pair_delete", "pair_edit",
     "partnership_create", "partnership_delete", "people", "person_create", "plan_save", "role_delete", "role_edit",

@@ -3,21 +3,26 @@ annual key-work plan with tasks and monthly targets, and the month's marking (do
 
 from __future__ import annotations
 
+import io
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import forms, selectors, services
 from branches.access import person_for
+from branches.duty_board_export import DutyBoardExporter
 from branches.models import DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget, Unit
 from branches.periods import Quarter
 from branches.views.common import department_required, form_page, year_param
 from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
+from config.exports import XLSX_CONTENT_TYPE
 
 
 def _unit_or_404(request, unit_id) -> Unit:
@@ -51,6 +56,18 @@ def _month_lock(year: int, month: int) -> str:
 
     day = services.target_month_start(year=year, month=month)
     return lock_message(Quarter.of(day)) if record_is_locked(day) else ""
+
+
+@department_required
+def duty_board_export(request, unit_id: int):
+    unit = _unit_or_404(request, unit_id)
+    exporter = DutyBoardExporter(unit=unit, year=year_param(request), language=translation.get_language())
+    buffer = io.BytesIO()
+    exporter.write_xlsx(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (f'attachment; filename="duty-board-{unit.code}.xlsx"; '
+                                       f"filename*=UTF-8''{quote(exporter.filename('xlsx'))}")
+    return response
 
 
 @department_required
