@@ -28,6 +28,7 @@ from branches.models import (
     Member,
     MonthlyTarget,
     Unit,
+    YearSettings,
 )
 from config.api.fields import ScopedPrimaryKeyRelatedField
 from config.api.filters import QuarterFilter
@@ -470,8 +471,9 @@ class KeyWorkTaskViewSet(DepartmentWorkMixin, ScopedModelViewSet):
 class MonthlyTargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = MonthlyTarget
-        fields = ["id", "task", "month", "target", "status", "note", "updated_at", "updated_by", "version"]
-        read_only_fields = ["updated_at", "updated_by"]
+        fields = ["id", "task", "month", "target", "status", "note", "completed_on", "updated_at", "updated_by",
+                  "version"]
+        read_only_fields = ["completed_on", "updated_at", "updated_by"]
 
 
 class MonthlyTargetFilter(filters.FilterSet):
@@ -535,6 +537,23 @@ class MonthlyTargetViewSet(DepartmentWorkMixin, ScopedModelViewSet):
         return obj.task.plan.unit_id
 
 
+class YearSettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = YearSettings
+        fields = ["id", "year", "plan_deadline"]
+        read_only_fields = fields
+
+
+class YearSettingsViewSet(ScopedReadOnlyViewSet):
+    """Per-year settings: the filing deadline of the annual plans (a year without one uses 31 January)."""
+
+    queryset = YearSettings.objects.all()
+    serializer_class = YearSettingsSerializer
+    filterset_fields = ["year"]
+    ordering_fields = ["id", "year"]
+    ordering = ["-year"]
+
+
 ROUTES = [
     ("units", UnitViewSet, "unit"),
     ("branches", BranchViewSet, "branch"),
@@ -545,4 +564,5 @@ ROUTES = [
     ("key-work-plans", KeyWorkPlanViewSet, "key-work-plan"),
     ("key-work-tasks", KeyWorkTaskViewSet, "key-work-task"),
     ("monthly-targets", MonthlyTargetViewSet, "monthly-target"),
+    ("year-settings", YearSettingsViewSet, "year-settings"),
 ]

@@ -46,6 +46,7 @@ from pairing import selectors
 from pairing import services as pairing_services
 from pairing.models import (
     Activity,
+    ActivityCategory,
     ActivityKind,
     AnnualPlan,
     Evidence,
@@ -654,16 +655,34 @@ class InformationExchangeViewSet(PairOrPartnershipWriteMixin, ScopedModelViewSet
 
 
 class ActivityKindSerializer(serializers.ModelSerializer):
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
     class Meta:
         model = ActivityKind
-        fields = ["id", "code", "name", "category", "counts_as_joint", "sort_order", "is_active"]
+        fields = ["id", "code", "name", "category", "categories", "counts_as_joint", "sort_order", "is_active"]
         read_only_fields = fields
+
+
+class ActivityCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActivityCategory
+        fields = ["id", "code", "name", "sort_order"]
+        read_only_fields = fields
+
+
+class ActivityCategoryViewSet(ScopedReadOnlyViewSet):
+    """Categories of activity kinds (reference data): what a rubric item may count by."""
+
+    queryset = ActivityCategory.objects.all()
+    serializer_class = ActivityCategorySerializer
+    ordering_fields = ["id", "code", "sort_order"]
+    ordering = ["sort_order", "code"]
 
 
 class ActivityKindViewSet(ScopedReadOnlyViewSet):
     """Kinds and forms of activity (reference data)."""
 
-    queryset = ActivityKind.objects.all()
+    queryset = ActivityKind.objects.prefetch_related("categories")
     serializer_class = ActivityKindSerializer
     filterset_fields = ["category", "counts_as_joint", "is_active"]
     ordering_fields = ["id", "code", "sort_order"]
@@ -827,6 +846,7 @@ ROUTES = [
     ("problems", ProblemViewSet, "problem"),
     ("information-exchanges", InformationExchangeViewSet, "information-exchange"),
     ("activity-kinds", ActivityKindViewSet, "activity-kind"),
+    ("activity-categories", ActivityCategoryViewSet, "activity-category"),
     ("activities", ActivityViewSet, "activity"),
     ("evidence", EvidenceViewSet, "evidence"),
 ]

@@ -8,10 +8,12 @@ discard a draft) are the organisation department's, through `scoring.services`.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,16 +24,19 @@ from config.api.fields import QuarterField
 from config.api.filters import QuarterFilter
 from config.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, branch_scope
 from scoring import services as scoring_services
+from scoring.engine import registry
 from scoring.locks import ensure_quarter_open
 from scoring.models import (
     CompileJob,
     ManualScore,
+    RankingGroup,
     RankingSnapshot,
     Rubric,
     RubricItem,
     RubricSection,
     SnapshotEntry,
     SnapshotItemScore,
+    Veto,
 )
 
 
@@ -43,11 +48,28 @@ def _has_role(person: Person) -> bool:
 
 
 class RubricItemSerializer(serializers.ModelSerializer):
+    says = serializers.SerializerMethodField(help_text=gettext_lazy("本项统计什么、如何计分（系统生成）"))
+    takes = serializers.SerializerMethodField(help_text=gettext_lazy("本项的计分方式与数据来源使用的参数"))
+
     class Meta:
         model = RubricItem
         fields = ["id", "section", "code", "name", "mode", "branch_kinds", "max_points", "method", "source",
-                  "target", "deduction", "is_bonus", "rule", "sort_order", "version"]
+                  "target", "deduction", "params", "no_obligation", "is_bonus", "rule", "sort_order", "version", "says",
+                  "takes"]
         read_only_fields = fields
+
+    def get_says(self, obj) -> str:
+        names = self.context.setdefault("_code_names", registry.code_names())
+        return registry.says(obj, names)
+
+    @extend_schema_field(serializers.DictField())
+    def get_takes(self, obj) -> dict:
+        """Every parameter the item takes with its value (defaults filled in), as a recomputation reads it."""
+        out = {}
+        for name in registry.item_params(obj):
+            value = registry.param(obj, name)
+            out[name] = str(value) if isinstance(value, Decimal) else value
+        return out
 
 
 class RubricSectionSerializer(serializers.ModelSerializer):
@@ -79,6 +101,57 @@ class RubricViewSet(ScopedReadOnlyViewSet):
 
     def scope_queryset(self, qs):
         return qs if _has_role(self.person) else qs.none()
+
+
+class RankingGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RankingGroup
+        fields = ["id", "name", "branch_kinds", "branches", "sort_order", "is_active"]
+        read_only_fields = fields
+
+
+class RankingGroupViewSet(ScopedReadOnlyViewSet):
+    """排名分组: the groups branches are ranked within (by kind, explicit branches first)."""
+
+    queryset = RankingGroup.objects.prefetch_related("branches")
+    serializer_class = RankingGroupSerializer
+    filterset_fields = ["is_active"]
+    ordering_fields = ["id", "sort_order"]
+    ordering = ["sort_order", "id"]
+
+    def scope_queryset(self, qs):
+        return qs if _has_role(self.person) else qs.none()
+
+
+class VetoSerializer(serializers.ModelSerializer):
+    quarter = QuarterField(source="*", read_only=True)
+
+    class Meta:
+        model = Veto
+        fields = ["id", "quarter", "year", "number", "branch", "reason", "updated_at"]
+        read_only_fields = fields
+
+
+class VetoFilter(filters.FilterSet):
+    quarter = QuarterFilter(year_field="year", number_field="number")
+
+    class Meta:
+        model = Veto
+        fields = {"year": ["exact"], "number": ["exact"], "branch": ["exact"]}
+
+
+class VetoViewSet(ScopedReadOnlyViewSet):
+    """一票否决 of a quarter: the branch goes last in its group whatever its points."""
+
+    queryset = Veto.objects.all()
+    serializer_class = VetoSerializer
+    filterset_class = VetoFilter
+    ordering_fields = ["id", "year", "number"]
+    ordering = ["-year", "-number", "branch__code"]
+
+    def scope_queryset(self, qs):
+        ids = branch_scope(self.request.user)
+        return qs if ids is None else qs.filter(branch__in=ids)
 
 
 # ============================================================================================ manual scores
@@ -311,6 +384,8 @@ class CompileJobViewSet(ScopedReadOnlyViewSet):
 
 ROUTES = [
     ("rubrics", RubricViewSet, "rubric"),
+    ("ranking-groups", RankingGroupViewSet, "ranking-group"),
+    ("vetoes", VetoViewSet, "veto"),
     ("manual-scores", ManualScoreViewSet, "manual-score"),
     ("rankings", RankingSnapshotViewSet, "ranking"),
     ("ranking-entries", RankingEntryViewSet, "ranking-entry"),

@@ -14,8 +14,8 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from branches.models import DutyEvidence, Role
-from pairing.models import Evidence, InformationExchange, JointMeeting
+from branches.models import DutyEvidence, Role, YearSettings
+from pairing.models import ActivityCategory, Evidence, InformationExchange, JointMeeting
 from scoring.models import (
     CompileJob,
     ManualScore,
@@ -26,6 +26,7 @@ from scoring.models import (
     RubricSection,
     SnapshotEntry,
     SnapshotItemScore,
+    Veto,
 )
 from supervision.models import Finding, GroupBranch, Rectification, SupervisionGroup, SupervisionRound, Visit
 from tests.factories import (
@@ -158,6 +159,11 @@ def world(db) -> World:
     job = CompileJob.objects.create(year=2026, number=3, state=CompileJob.State.DONE, progress=100,
                                     snapshot=snapshot)
 
+    veto = Veto.objects.create(year=2026, number=3, branch=grass_a, reason="发生违纪")
+    year_settings = YearSettings.objects.create(year=2026, plan_deadline=datetime.date(2026, 2, 15))
+    category = ActivityCategory.objects.get_or_create(code="org_life", defaults={"name": "组织生活"})[0]
+    kind.categories.add(category)
+
     objects = dict(
         lead_a=lead_a, grass_a=grass_a, lead_b=lead_b, grass_b=grass_b, hr=hr, pair_a=pair_a, pair_b=pair_b,
         external=external, partnership=partnership, kind=kind, member_a=member_a, member_lead_a=member_lead_a,
@@ -166,6 +172,7 @@ def world(db) -> World:
         duty_evidence=evidence, work_plan=work_plan, work_task=work_task, target=target,
         round=supervision_round, group=group, visit=visit, finding=finding, rectification=rectification,
         rubric=rubric, manual_item=manual_item, manual_score=manual_score, snapshot=snapshot, entry=entry,
-        entry_b=entry_b, evidence=evidence_file, job=job,
+        entry_b=entry_b, evidence=evidence_file, job=job, ranking_group=ranking_group, veto=veto,
+        year_settings=year_settings, category=category,
     )
     return World(users=users, objects=objects)
