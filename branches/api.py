@@ -32,7 +32,14 @@ from branches.models import (
 )
 from config.api.fields import ScopedPrimaryKeyRelatedField
 from config.api.filters import QuarterFilter
-from config.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, branch_scope, scope_by_units
+from config.api.viewsets import (
+    VERSION_RESPONSES,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    branch_scope,
+    scope_by_units,
+    version_field,
+)
 
 
 def has_any_role(person: Person) -> bool:
@@ -494,6 +501,7 @@ class MonthlyTargetWriteSerializer(serializers.Serializer):
 
 
 class TargetStatusSerializer(serializers.Serializer):
+    version = version_field()
     status = serializers.CharField(allow_blank=True, help_text="pending / done / behind / overdue")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -519,14 +527,15 @@ class MonthlyTargetViewSet(DepartmentWorkMixin, ScopedModelViewSet):
         return branch_services.save_monthly_target(target=instance, task=instance.task, month=data["month"],
                                                    text=data["target"], user=self.request.user)
 
-    @extend_schema(request=TargetStatusSerializer, responses={200: MonthlyTargetSerializer})
+    @extend_schema(request=TargetStatusSerializer, responses={200: MonthlyTargetSerializer, **VERSION_RESPONSES})
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request, pk=None):
-        target = self.get_object()
+        target = self.get_versioned_object()
         serializer = TargetStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        target = branch_services.update_target_status(target=target, user=request.user,
-                                                      **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        target = branch_services.update_target_status(target=target, user=request.user, **data)
         return Response(self.read_data(target))
     filterset_class = MonthlyTargetFilter
     ordering_fields = ["id", "month", "status"]

@@ -37,10 +37,12 @@ from branches.periods import Quarter
 from config.api.fields import QuarterField, ScopedPrimaryKeyRelatedField
 from config.api.filters import BranchIdFilter, QuarterFilter
 from config.api.viewsets import (
+    VERSION_RESPONSES,
     ScopedCreateReadDeleteViewSet,
     ScopedCreateReadViewSet,
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
+    version_field,
 )
 from pairing import selectors
 from pairing import services as pairing_services
@@ -377,16 +379,19 @@ class ProjectTaskWriteSerializer(serializers.Serializer):
 
 
 class ClaimTaskSerializer(serializers.Serializer):
+    version = version_field()
     claimant = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), allow_null=True)
     commitment = serializers.CharField(allow_blank=True)
     claimed_on = serializers.DateField(required=False, allow_null=True)
 
 
 class TaskProgressSerializer(serializers.Serializer):
+    version = version_field()
     progress_note = serializers.CharField(allow_blank=True)
 
 
 class CompleteTaskSerializer(serializers.Serializer):
+    version = version_field()
     completed_on = serializers.DateField(required=False, allow_null=True)
     progress_note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -424,26 +429,28 @@ class ProjectTaskViewSet(PairOrPartnershipWriteMixin, ScopedCreateReadViewSet):
         return pairing_services.add_task(user=self.request.user, project=project, data=data)
 
     def _step(self, request, serializer_class, run):
-        task = self.get_object()
+        task = self.get_versioned_object()
         serializer = serializer_class(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        task = run(task, dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        task = run(task, data)
         return Response(self.read_data(task))
 
-    @extend_schema(request=ClaimTaskSerializer, responses={200: ProjectTaskSerializer})
+    @extend_schema(request=ClaimTaskSerializer, responses={200: ProjectTaskSerializer, **VERSION_RESPONSES})
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         """A member of either side of the pair claims the task and signs a commitment."""
         return self._step(request, ClaimTaskSerializer, lambda task, data: pairing_services.claim_task(
             user=request.user, task=task, **data))
 
-    @extend_schema(request=TaskProgressSerializer, responses={200: ProjectTaskSerializer})
+    @extend_schema(request=TaskProgressSerializer, responses={200: ProjectTaskSerializer, **VERSION_RESPONSES})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         return self._step(request, TaskProgressSerializer, lambda task, data: pairing_services.update_task_progress(
             user=request.user, task=task, **data))
 
-    @extend_schema(request=CompleteTaskSerializer, responses={200: ProjectTaskSerializer})
+    @extend_schema(request=CompleteTaskSerializer, responses={200: ProjectTaskSerializer, **VERSION_RESPONSES})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         return self._step(request, CompleteTaskSerializer, lambda task, data: pairing_services.complete_task(
@@ -531,6 +538,7 @@ class ProblemWriteSerializer(serializers.Serializer):
 
 
 class SolveProblemSerializer(serializers.Serializer):
+    version = version_field()
     solution = serializers.CharField(allow_blank=True)
     solved_on = serializers.DateField(required=False, allow_null=True)
 
@@ -573,14 +581,16 @@ class ProblemViewSet(PairOrPartnershipWriteMixin, ScopedModelViewSet):
         data.pop("pair", None)
         return pairing_services.update_problem(user=self.request.user, problem=instance, data=data)
 
-    @extend_schema(request=SolveProblemSerializer, responses={200: ProblemSerializer})
+    @extend_schema(request=SolveProblemSerializer, responses={200: ProblemSerializer, **VERSION_RESPONSES})
     @action(detail=True, methods=["post"])
     def solve(self, request, pk=None):
         """Record how the problem was solved."""
-        problem = self.get_object()
+        problem = self.get_versioned_object()
         serializer = SolveProblemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        problem = pairing_services.solve_problem(user=request.user, problem=problem, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        problem = pairing_services.solve_problem(user=request.user, problem=problem, **data)
         return Response(self.read_data(problem))
 
 

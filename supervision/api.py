@@ -17,7 +17,12 @@ from branches.access import Person
 from branches.models import Branch
 from config.api.fields import ScopedPrimaryKeyRelatedField
 from config.api.filters import QuarterFilter
-from config.api.viewsets import ScopedCreateReadViewSet, ScopedReadOnlyViewSet
+from config.api.viewsets import (
+    VERSION_RESPONSES,
+    ScopedCreateReadViewSet,
+    ScopedReadOnlyViewSet,
+    version_field,
+)
 from supervision import selectors as supervision_selectors
 from supervision import services as supervision_services
 from supervision.models import (
@@ -57,6 +62,7 @@ class SupervisionRoundWriteSerializer(serializers.Serializer):
 
 
 class RoundStatusSerializer(serializers.Serializer):
+    version = version_field()
     status = serializers.ChoiceField(choices=SupervisionRound.Status.choices)
 
 
@@ -76,15 +82,17 @@ class SupervisionRoundViewSet(ScopedCreateReadViewSet):
     def create_record(self, data):
         return supervision_services.create_round(by=self.request.user, **data)
 
-    @extend_schema(request=RoundStatusSerializer, responses={200: SupervisionRoundSerializer})
+    @extend_schema(request=RoundStatusSerializer, responses={200: SupervisionRoundSerializer, **VERSION_RESPONSES})
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         """Start or close a round (planned → in progress → closed)."""
-        supervision_round = self.get_object()
+        supervision_round = self.get_versioned_object()
         serializer = RoundStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
         supervision_round = supervision_services.set_round_status(
-            supervision_round=supervision_round, by=request.user, **serializer.validated_data)
+            supervision_round=supervision_round, by=request.user, **data)
         return Response(self.read_data(supervision_round))
 
 
@@ -251,6 +259,7 @@ class RectificationSerializer(serializers.ModelSerializer):
 
 
 class TransitionRequestSerializer(serializers.Serializer):
+    version = version_field()
     to_state = serializers.ChoiceField(choices=Rectification.State.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     response = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None,
@@ -259,6 +268,7 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class DeadlineSerializer(serializers.Serializer):
+    version = version_field()
     deadline = serializers.DateField(allow_null=True)
 
 
@@ -296,26 +306,30 @@ class RectificationViewSet(ScopedReadOnlyViewSet):
     def may_write(self, person: Person) -> bool:
         return person.is_org_admin or person.is_inspector or person.is_branch_officer
 
-    @extend_schema(request=TransitionRequestSerializer, responses={200: RectificationSerializer})
+    @extend_schema(request=TransitionRequestSerializer, responses={200: RectificationSerializer, **VERSION_RESPONSES})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the rectification to `to_state` (rectifying, submitted, closed, reopened)."""
-        rectification = self.get_object()
+        rectification = self.get_versioned_object()
         serializer = TransitionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data.pop("version", None)
         rectification = supervision_services.transition_rectification(
-            rectification=rectification, by=request.user, files=data.pop("files", None) or (), **data)
+            rectification=rectification, by=request.user, files=data.pop("files", None) or (),
+            expected_version=rectification.version, **data)
         return Response(self.read_data(rectification))
 
-    @extend_schema(request=DeadlineSerializer, responses={200: RectificationSerializer})
+    @extend_schema(request=DeadlineSerializer, responses={200: RectificationSerializer, **VERSION_RESPONSES})
     @action(detail=True, methods=["post"])
     def deadline(self, request, pk=None):
-        rectification = self.get_object()
+        rectification = self.get_versioned_object()
         serializer = DeadlineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
         rectification = supervision_services.set_rectification_deadline(
-            rectification=rectification, by=request.user, **serializer.validated_data)
+            rectification=rectification, by=request.user, **data)
         return Response(self.read_data(rectification))
 
 

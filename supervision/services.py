@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import person_for
 from branches.models import Branch, Role
+from config.concurrency import stale_error_for
 from pairing.uploads import check_files, stored_content
 from supervision.models import (
     Finding,
@@ -407,10 +408,14 @@ def _state_label(state: str) -> str:
 
 def transition_rectification(*, rectification: Rectification, to_state: str, by, note: str = "",
                              response: str | None = None, files: Iterable = (),
-                             at: datetime | None = None, recheck_on: date | None = None) -> Rectification:
+                             at: datetime | None = None, recheck_on: date | None = None,
+                             expected_version: int | None = None) -> Rectification:
     """Move a rectification to `to_state`, recording who and when; refuses transitions not allowed."""
     with transaction.atomic():
         current = Rectification.objects.select_for_update().get(pk=rectification.pk)
+        if expected_version is not None and current.version != expected_version:
+            # Someone moved it meanwhile (the state machine may still allow this step: not silently).
+            raise stale_error_for(rectification, read_version=expected_version)
         key = (current.state, to_state)
         if key not in TRANSITIONS:
             allowed = [_state_label(s) for s in allowed_targets(current.state)]

@@ -330,6 +330,7 @@ def rectification_transition(request: HttpRequest, pk: int) -> HttpResponse:
         services.transition_rectification(
             rectification=rectification, to_state=data["to_state"], by=request.user, note=data.get("note", ""),
             response=data.get("response") or None, files=data.get("files") or [], recheck_on=data.get("recheck_on"),
+            expected_version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
         )
     except ValidationError as exc:
         messages.error(request, _errors(exc))

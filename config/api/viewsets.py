@@ -80,8 +80,7 @@ class ScopedMixin:
             cls.update_serializer_class = versioned_write_serializer(write)
         update = cls.__dict__.get("update_serializer_class") or write
         if write is not None and read is not None:
-            conflict = {428: OpenApiResponse(description=_VERSION_REQUIRED),
-                        409: OpenApiResponse(description=_VERSION_STALE)} if update is not write else {}
+            conflict = VERSION_RESPONSES if update is not write else {}
             actions = {name: extend_schema(request=update, responses={200: read, **conflict})
                        for name in ("update", "partial_update") if hasattr(cls, name)}
             if hasattr(cls, "create"):
@@ -102,6 +101,12 @@ class ScopedMixin:
     def current_values(self, instance) -> dict:
         """The record's values in the write serializer's terms, filled in under a PATCH."""
         return {}
+
+    def get_versioned_object(self):
+        """The record a write action addresses, to be saved only over the `version` the client sent."""
+        instance = self.get_object()
+        expect_version(instance, required_version(self.request, instance))
+        return instance
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -207,14 +212,23 @@ def required_version(request, instance) -> int | None:
     return version
 
 
-def versioned_write_serializer(write: type[serializers.Serializer]) -> type[serializers.Serializer]:
-    """The write serializer of PUT/PATCH on a versioned record: `version` is required."""
-    field = serializers.IntegerField(
+def version_field() -> serializers.IntegerField:
+    """The `version` a write to a versioned record carries (documented as required)."""
+    return serializers.IntegerField(
         min_value=1, required=True,
         help_text=gettext_lazy("读取记录时的版本号（必填）。缺少时返回 428；记录已被他人修改时返回 409，"
                                "响应中列出对方修改的字段，请按最新版本重新提交。"))
+
+
+# The answers of a write that needs the version, for `extend_schema(responses=...)`.
+VERSION_RESPONSES = {428: OpenApiResponse(description=_VERSION_REQUIRED),
+                     409: OpenApiResponse(description=_VERSION_STALE)}
+
+
+def versioned_write_serializer(write: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The write serializer of PUT/PATCH on a versioned record: `version` is required."""
     name = write.__name__.removesuffix("Serializer") + "UpdateSerializer"
-    return type(name, (write,), {"version": field, "__module__": write.__module__})
+    return type(name, (write,), {"version": version_field(), "__module__": write.__module__})
 
 
 class ServiceDestroyMixin:

@@ -269,3 +269,38 @@ def test_member_and_activity_edits_record_who_changed_them(edited):
                        format="json").status_code == 200
     assert member.history.latest().history_user == edited.users["org_admin"]
     assert member.history.latest().name == "改过的名字"
+
+
+# (action url, object key, who, payload) — writes by action on a versioned record need the version too.
+ACTIONS = [
+    ("/api/project-tasks/{pk}/progress/", "task_a", "secretary_a", {"progress_note": "已完成一半"}),
+    ("/api/problems/{pk}/solve/", "problem_a", "secretary_a", {"solution": "协调解决", "solved_on": "2026-07-01"}),
+    ("/api/monthly-targets/{pk}/status/", "target", "department", {"status": "done"}),
+    ("/api/rectifications/{pk}/deadline/", "rectification", "inspector", {"deadline": "2026-11-11"}),
+]
+
+
+@pytest.mark.parametrize("template,key,role,payload", ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_actions_need_the_version_and_a_stale_one_is_a_conflict(edited, template, key, role, payload):
+    record = edited.objects[key]
+    if role == "inspector":
+        edited.objects["group"].members.add(edited.users["inspector"])
+    client = edited.client(role)
+    url = template.format(pk=record.pk)
+    version = client.get(url.rsplit("/", 2)[0] + "/").json()["version"]
+    assert client.post(url, payload, format="json").status_code == 428
+    assert client.post(url, {**payload, "version": version}, format="json").status_code == 200
+    stale = client.post(url, {**payload, "version": version}, format="json")
+    assert stale.status_code == 409 and stale.json()["current_version"] == version + 1
+
+
+def test_a_rectification_moved_meanwhile_is_not_moved_again_from_a_stale_page(edited):
+    rectification = edited.objects["rectification"]
+    client = edited.client("secretary_a")
+    url = f"/api/rectifications/{rectification.pk}/transition/"
+    version = rectification.version
+    assert client.post(url, {"to_state": "rectifying", "version": version}, format="json").status_code == 200
+    assert client.post(url, {"to_state": "submitted", "response": "已整改", "version": version},
+                       format="json").status_code == 409
+    rectification.refresh_from_db()
+    assert rectification.state == "rectifying"

@@ -141,14 +141,15 @@ def test_the_api_answers_400_with_the_message(world, published_q1):
     moved = client.patch(f"/api/monthly-targets/{world.target.pk}/", {"month": 7, "version": world.target.version},
                          format="json")
     assert moved.status_code == 400 and moved.json()["month"] == [MESSAGE]
-    marked = client.post(f"/api/monthly-targets/{world.target.pk}/status/", {"status": "done"}, format="json")
+    marked = client.post(f"/api/monthly-targets/{world.target.pk}/status/",
+                         {"status": "done", "version": world.target.version}, format="json")
     assert marked.status_code == 400 and marked.json()["month"] == [MESSAGE]
     world.target.refresh_from_db()
     assert (world.target.month, world.target.target, world.target.status) == (3, "完成三月目标", "pending")
     assert not MonthlyTarget.objects.filter(task=world.task, month=2).exists()
     # The organisation department is refused the same way; an open month is accepted.
     admin = api(world, "org_admin")
-    assert admin.post(f"/api/monthly-targets/{world.target.pk}/status/", {"status": "done"},
-                      format="json").status_code == 400
+    assert admin.post(f"/api/monthly-targets/{world.target.pk}/status/",
+                      {"status": "done", "version": world.target.version}, format="json").status_code == 400
     assert client.post("/api/monthly-targets/", {"task": world.task.pk, "month": 10, "target": "十月目标"},
                        format="json").status_code == 201
