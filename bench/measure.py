@@ -26,6 +26,12 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _spread(values: list[float]) -> dict:
+    med = _median(values)
+    return {"runs": [round(v, 3) for v in values], "median": round(med, 3), "min": round(min(values), 3),
+            "max": round(max(values), 3), "spread_pct": round(100 * (max(values) - min(values)) / med, 1)}
+
+
 def _quarter(meta: dict):
     from datetime import date
 
@@ -215,10 +221,7 @@ def measure_compile(meta: dict, repeat: int, profile: Path | None) -> dict:
         return [r[key] for r in rounds]
 
     def ratio_spread(num, den):
-        values = [sum(r[k] for k in num) / sum(r[k] for k in den) for r in rounds]
-        med = _median(values)
-        return {"runs": [round(v, 3) for v in values], "median": round(med, 3), "min": round(min(values), 3),
-                "max": round(max(values), 3), "spread_pct": round(100 * (max(values) - min(values)) / med, 1)}
+        return _spread([sum(r[k] for k in num) / sum(r[k] for k in den) for r in rounds])
 
     total = ratio_spread(("compile_read_s", "compile_write_s"), ("floor_read_s", "floor_write_s"))
     read = ratio_spread(("compile_read_s",), ("floor_read_s",))
@@ -247,11 +250,13 @@ def measure_compile(meta: dict, repeat: int, profile: Path | None) -> dict:
 
 # ---- 3. the Excel export against XlsxWriter from a list in memory -------------------------------
 
-def _floor_xlsx(sheets: list[tuple[str, list, list[list]]]) -> bytes:
+def _floor_xlsx(sheets: list[tuple[str, list, list[list]]], constant_memory: bool = False) -> bytes:
+    """XlsxWriter writing the rows from a list: in memory (the fastest), or row by row through temporary files
+    as the export does so that its memory stays bounded (the fastest way within the memory target)."""
     import xlsxwriter
 
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True} if constant_memory else {"in_memory": True})
     for name, headers, rows in sheets:
         ws = workbook.add_worksheet(name[:31])
         ws.write_row(0, 0, headers)
@@ -284,7 +289,7 @@ def measure_export(meta: dict, repeat: int, profile: Path | None) -> dict:
 
     export()
     _floor_xlsx(sheets)  # warm both
-    export_times, floor_times, size, floor_size = [], [], 0, 0
+    export_times, floor_times, stream_floor_times, size, floor_size = [], [], [], 0, 0
     for n in range(repeat):
         t0 = time.perf_counter()
         data = _profiled(export, profile, "export") if (profile is not None and n == repeat - 1) else export()
@@ -293,6 +298,9 @@ def measure_export(meta: dict, repeat: int, profile: Path | None) -> dict:
         t0 = time.perf_counter()
         floor_size = len(_floor_xlsx(sheets))
         floor_times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        _floor_xlsx(sheets, constant_memory=True)
+        stream_floor_times.append(time.perf_counter() - t0)
     return {
         "quarter": str(quarter),
         "snapshot": f"{snapshot.quarter} v{snapshot.version}",
@@ -303,9 +311,40 @@ def measure_export(meta: dict, repeat: int, profile: Path | None) -> dict:
         "floor_seconds": floor_times,
         "floor_median_s": _median(floor_times),
         "ratio": _median(export_times) / _median(floor_times),
+        "ratio_spread": _spread([e / f for e, f in zip(export_times, floor_times, strict=True)]),
+        "constant_memory_floor_seconds": stream_floor_times,
+        "ratio_vs_constant_memory_floor": _median(export_times) / _median(stream_floor_times),
         "bytes": size,
         "floor_bytes": floor_size,
     }
+
+
+def export_memory(meta: dict) -> dict:
+    """Peak memory of one Excel export (Python allocations, tracemalloc) written to a temporary file as the
+    download does; the quarter is compiled first if it has no snapshot yet."""
+    import resource
+    import tempfile
+    import tracemalloc
+
+    from scoring.exporters import QuarterScoresExporter
+    from scoring.selectors import latest_snapshot
+    from scoring.services import compile_quarter
+
+    quarter = _quarter(meta)
+    snapshot = latest_snapshot(quarter=quarter) or compile_quarter(quarter=quarter)
+    branches = snapshot.entries.count()
+    with tempfile.TemporaryFile() as warm:
+        QuarterScoresExporter(snapshot).write_xlsx(warm)  # imports and per-process caches outside the peak
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    with tempfile.TemporaryFile() as file:
+        QuarterScoresExporter(snapshot).write_xlsx(file)
+        size = file.tell()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"branches": branches, "peak_mb": round(peak / 2**20, 2), "bytes": size,
+            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "max_rss_mb_before": round(rss_before / 1024, 1)}
 
 
 # ---- 4. queries per page and per compile ------------------------------------------------------
@@ -487,7 +526,7 @@ def profile_pages(meta: dict, out: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=["compile", "export", "queries", "sessions", "profile-pages",
-                                         "forget-writes", "dashboard-cold"])
+                                         "forget-writes", "dashboard-cold", "export-memory"])
     parser.add_argument("--db", required=True)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of the last run here")
@@ -508,6 +547,8 @@ def main(argv: list[str] | None = None) -> int:
         result = sessions(meta)
     elif args.what == "forget-writes":
         result = forget_writes(meta)
+    elif args.what == "export-memory":
+        result = export_memory(meta)
     elif args.what == "dashboard-cold":
         result = dashboard_cold(meta)
     else:

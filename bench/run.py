@@ -439,6 +439,29 @@ def measure_pages(db: str, port: int, duration: int, rounds: int = 3, write_dela
     return out
 
 
+TEN_X_BRANCHES = 50_000
+
+
+def export_memory(dbs: set[str]) -> dict:
+    """The export's peak memory on each database, and at 10x (50,000 branches): measured there if one of the
+    databases is that large, else a straight line through the two largest measurements (or proportional to
+    the branches, from one), which says so in `basis`."""
+    points = sorted((measure("export-memory", db) for db in dbs), key=lambda m: m["branches"])
+    out: dict = {"measured": points}
+    big = [p for p in points if p["branches"] >= TEN_X_BRANCHES]
+    if big:
+        out["peak_mb_at_10x"], out["basis"] = big[0]["peak_mb"], "measured at 10x"
+    elif len(points) >= 2 and points[-1]["branches"] > points[-2]["branches"]:
+        a, b = points[-2], points[-1]
+        slope = (b["peak_mb"] - a["peak_mb"]) / (b["branches"] - a["branches"])
+        out["peak_mb_at_10x"] = round(b["peak_mb"] + slope * (TEN_X_BRANCHES - b["branches"]), 1)
+        out["basis"] = f"extrapolated from {a['branches']:,} and {b['branches']:,} branches"
+    elif points:
+        out["peak_mb_at_10x"] = round(points[-1]["peak_mb"] * TEN_X_BRANCHES / points[-1]["branches"], 1)
+        out["basis"] = f"proportional to {points[-1]['branches']:,} branches (an upper bound)"
+    return out
+
+
 # ---- the run -------------------------------------------------------------------------------------
 
 def _ratio(a, b):
@@ -508,6 +531,8 @@ def main(argv: list[str] | None = None) -> int:
     export_result = measure("export", main_db, "--repeat", str(args.repeat), *prof) if "export" in only \
         else dict(skipped)
     by_db = {db: measure("queries", db) if "queries" in only else {} for db in {q_small[1], q_big[1]}}
+    if "export" in only:
+        export_result["memory"] = export_memory({db for db in (main_db, q_small[1], q_big[1])})
     results["load"]["after_compile_export_queries"] = load_average()
     pages = None
     if "pages" in only:
@@ -572,6 +597,7 @@ def assemble(results: dict, *, compile_result: dict, export_result: dict, querie
         "writes_mixed_p95_vs_floor": by_round.get("mixed_writes_p95", {}).get("median"),
         "dashboard_cold_ms": cold.get("median_ms"),
         "export_vs_floor": export_result.get("ratio"),
+        "export_vs_constant_memory_floor": export_result.get("ratio_vs_constant_memory_floor"),
         "export_peak_mb_at_10x": export_result.get("memory", {}).get("peak_mb_at_10x"),
         "dashboard_alone_p95_vs_floor": page_ratio("dashboard", "p95_us"),
         "home_alone_p95_vs_floor": page_ratio("home", "p95_us"),
@@ -660,6 +686,7 @@ def markdown(results: dict) -> str:
                      f"{'—' if ok is None else ('yes' if ok else '**no**')} |")
     for key, label in (("compile_read_vs_floor", "compile: reading and counting vs the floor's SQL"),
                        ("compile_write_vs_floor", "compile: writing the snapshot vs COPY of as many rows"),
+                       ("export_vs_constant_memory_floor", "export vs XlsxWriter from a list, row by row (constant_memory)"),
                        ("home_mixed_p50_vs_floor", "secretary home median, mixed workload"),
                        ("dashboard_mixed_p95_vs_floor", "org dashboard p95, mixed workload"),
                        ("writes_mixed_p95_vs_floor", "logging an activity p95, mixed workload"),

@@ -57,7 +57,9 @@ class Exporter:
             self._write_xlsx(out)
 
     def _write_xlsx(self, out) -> None:
-        workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
+        # constant_memory: each row goes to a temporary file as it is written (rows come in order), so the
+        # workbook's memory does not grow with its rows; only the finished file is assembled in `out`.
+        workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
                                              "strings_to_urls": False, "strings_to_numbers": False})
         header_fmt = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True,
                                           "valign": "vcenter"})
@@ -108,13 +110,27 @@ class Exporter:
         return next(iter(self.sheets()))
 
     def _write_csv(self, out) -> None:
+        for chunk in self._csv_chunks():
+            out.write(chunk)
+
+    def csv_chunks(self, rows_per_chunk: int = 500) -> Iterator[bytes]:
+        """The CSV as it is made, a few hundred rows at a time (a streamed download holds one chunk)."""
+        with self._language():
+            yield from self._csv_chunks(rows_per_chunk)
+
+    def _csv_chunks(self, rows_per_chunk: int = 500) -> Iterator[bytes]:
         text = io.StringIO()
         writer = csv.writer(text)
         table = self.csv_table()
+        text.write("\ufeff")
         writer.writerow(table.headers)
-        for row in table.rows:
+        for n, row in enumerate(table.rows, start=1):
             writer.writerow([self._csv_cell(v) for v in row])
-        out.write(("\ufeff" + text.getvalue()).encode("utf-8"))
+            if n % rows_per_chunk == 0:
+                yield text.getvalue().encode("utf-8")
+                text.seek(0)
+                text.truncate()
+        yield text.getvalue().encode("utf-8")
 
     @staticmethod
     def _csv_cell(value) -> str:

@@ -6,7 +6,7 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Min, Prefetch, QuerySet
+from django.db.models import Max, Min, Prefetch, QuerySet
 
 from branches.periods import Quarter
 from scoring.engine.compile import rubric_for  # noqa: F401 - part of the read API
@@ -62,33 +62,52 @@ ENTRY_COLUMNS = ("id", "group_name", "rank", "branch_id", "branch_code", "branch
                  "total", "vetoed", "veto_reason")
 
 
+class _GroupRows:
+    """A ranking group's rows in rank order, read as they are iterated: the entries and their item scores
+    come from two server-side cursors walked side by side, so an export holds a chunk of rows, not the
+    snapshot (its memory does not grow with the organisation). Each iteration runs its two queries again."""
+
+    chunk = 2000
+
+    def __init__(self, snapshot: RankingSnapshot, group: str, first_id: int, last_id: int):
+        self.snapshot, self.group, self.first_id, self.last_id = snapshot, group, first_id, last_id
+
+    def __iter__(self):
+        entries = self.snapshot.entries.filter(group_name=self.group).order_by("position", "id").values(
+            *ENTRY_COLUMNS).iterator(chunk_size=self.chunk)
+        # The id range lets the planner go through the item scores' entry index even with stale statistics.
+        scores = SnapshotItemScore.objects.filter(
+            entry__snapshot=self.snapshot, entry__group_name=self.group, entry__gte=self.first_id,
+            entry__lte=self.last_id).order_by("entry__position", "entry_id").values_list(
+            "entry_id", "item_code", "points").iterator(chunk_size=self.chunk * 20)
+        pending = next(scores, None)
+        for e in entries:
+            points: dict[str, Decimal] = {}
+            while pending is not None and pending[0] == e["id"]:
+                points[pending[1]] = pending[2]
+                pending = next(scores, None)
+            yield {"entry": e, "points": points}
+
+
 def snapshot_table(*, snapshot: RankingSnapshot) -> list[dict]:
     """Per group: the item columns (code, name, max) and rows of entries (dicts of ENTRY_COLUMNS) with points
-    per item (3 queries, plain values: no model instances)."""
-    entries = list(snapshot.entries.order_by("group_sort", "group_name", "position").values(*ENTRY_COLUMNS))
-    if not entries:
+    per item. The columns are read at once (2 queries, plain values); the rows as they are iterated (2 queries
+    per group, see `_GroupRows`)."""
+    groups = list(snapshot.entries.order_by().values("group_sort", "group_name").annotate(
+        first=Min("id"), last=Max("id")).order_by("group_sort", "group_name"))
+    if not groups:
         return []
-    # A compile writes a snapshot's entries with consecutive ids: the id range lets the planner go through the
-    # item scores' entry index even when its statistics still describe a much smaller table.
-    ids = [e["id"] for e in entries]
-    item_scores = SnapshotItemScore.objects.filter(entry__snapshot=snapshot, entry__gte=min(ids), entry__lte=max(ids))
+    first, last = min(g["first"] for g in groups), max(g["last"] for g in groups)
+    item_scores = SnapshotItemScore.objects.filter(entry__snapshot=snapshot, entry__gte=first, entry__lte=last)
     columns: dict[str, dict[str, dict]] = defaultdict(dict)
     for c in item_scores.order_by().values(
             "entry__group_name", "item_code", "item_name", "max_points", "is_bonus").annotate(position=Min("position")):
         columns[c["entry__group_name"]].setdefault(c["item_code"], {
             "code": c["item_code"], "name": c["item_name"], "max": c["max_points"], "is_bonus": c["is_bonus"],
             "position": c["position"]})
-    scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for entry_id, code, points in item_scores.order_by().values_list(
-            "entry_id", "item_code", "points"):
-        scores[entry_id][code] = points
-    tables: dict[str, dict] = {}
-    for e in entries:
-        table = tables.setdefault(e["group_name"], {"name": e["group_name"], "rows": []})
-        table["rows"].append({"entry": e, "points": scores[e["id"]]})
-    for name, table in tables.items():
-        table["columns"] = sorted(columns[name].values(), key=lambda c: (c["position"], c["code"]))
-    return list(tables.values())
+    return [{"name": g["group_name"],
+             "columns": sorted(columns[g["group_name"]].values(), key=lambda c: (c["position"], c["code"])),
+             "rows": _GroupRows(snapshot, g["group_name"], g["first"], g["last"])} for g in groups]
 
 
 def entry_for(*, snapshot: RankingSnapshot, branch_id: int) -> SnapshotEntry | None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
+import tempfile
 from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -204,14 +204,15 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if not _sees_all(person):
         raise Http404
     exporter = QuarterScoresExporter(snapshot, language=get_language())
-    buffer = io.BytesIO()
     if fmt == "xlsx":
-        exporter.write_xlsx(buffer)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        # Built in a temporary file (rows written as they are read) and sent from it in blocks.
+        file = tempfile.TemporaryFile()
+        exporter.write_xlsx(file)
+        file.seek(0)
+        response = FileResponse(file, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     else:
-        exporter.write_csv(buffer)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+        # Streamed as it is made: a few hundred rows at a time.
+        response = StreamingHttpResponse(exporter.csv_chunks(), content_type="text/csv; charset=utf-8")
     name = exporter.filename(fmt)
     response["Content-Disposition"] = f"attachment; filename=\"cup-{snapshot.quarter}-v{snapshot.version}.{fmt}\"; " \
                                       f"filename*=UTF-8''{quote(name)}"

@@ -77,9 +77,11 @@ def test_download_buttons(client, scored):
     response = client.get(xlsx_url)
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
-    openpyxl.load_workbook(io.BytesIO(response.content))
+    assert response.streaming  # sent from a file in blocks, not built in the response
+    openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     csv_response = client.get(reverse("scoring:export", args=[scored.pk, "csv"]))
-    assert csv_response.content.startswith(b"\xef\xbb\xbf")
+    assert csv_response.streaming  # streamed as it is made
+    assert csv_response.getvalue().startswith(b"\xef\xbb\xbf")
     assert client.get(reverse("scoring:export", args=[scored.pk, "pdf"])).status_code == 404
 
 

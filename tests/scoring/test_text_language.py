@@ -152,7 +152,7 @@ def test_download_in_english_has_english_headers_and_chinese_data(client, world)
     response = english(client).get(reverse("scoring:export", args=[snapshot.pk, "xlsx"]))
     assert response.status_code == 200
     assert "_Published.xlsx" in response["Content-Disposition"]
-    book = read_book(response.content)
+    book = read_book(response.getvalue())
     assert book.sheetnames == ["机关直属党支部组", "基层党支部组", "Note"]  # group names are data
     headers = [c.value for c in book["基层党支部组"][1]]
     assert headers[:3] == ["Rank", "Branch code", "Branch"]
@@ -162,7 +162,7 @@ def test_download_in_english_has_english_headers_and_chinese_data(client, world)
     note = {row[0].value: row[1].value for row in book["Note"].iter_rows(min_row=2)}
     assert note["Quarter"] == "2026Q2" and note["Status"] == "Published"
 
-    csv = client.get(reverse("scoring:export", args=[snapshot.pk, "csv"])).content.decode("utf-8-sig")
+    csv = client.get(reverse("scoring:export", args=[snapshot.pk, "csv"])).getvalue().decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("Ranking group,Rank,Branch code,Branch,")
 
 
@@ -172,7 +172,7 @@ def test_download_in_chinese_and_the_command_are_chinese(client, world, tmp_path
     client.force_login(world["admin"])
     response = client.get(reverse("scoring:export", args=[snapshot.pk, "xlsx"]))
     assert "%E5%B7%B2%E5%8F%91%E5%B8%83.xlsx" in response["Content-Disposition"]  # …_已发布.xlsx
-    book = read_book(response.content)
+    book = read_book(response.getvalue())
     assert book.sheetnames == ["机关直属党支部组", "基层党支部组", "说明"]
     assert [c.value for c in book["基层党支部组"][1]][:3] == ["名次", "支部编码", "党支部"]
 
