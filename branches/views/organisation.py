@@ -47,7 +47,7 @@ def party_group_edit(request, branch_id: int, pk: int | None = None):
                                       is_temporary=data.get("is_temporary", False), members=list(data["members"]))
 
     return form_page(request, form=form, save=save, title=_("编辑党小组") if group else _("新增党小组"),
-                     subtitle=branch.name, back_url=_branch_url(branch), success=_("党小组已保存。"))
+                     subtitle=branch.name, back_url=_branch_url(branch), success=_("党小组已保存。"), record=group)
 
 
 @org_admin_required
@@ -71,7 +71,7 @@ def committee_edit(request, branch_id: int, pk: int | None = None):
                                            post=data["post"], since=data.get("since"))
 
     return form_page(request, form=form, save=save, title=_("调整支委") if cm else _("新增支委"),
-                     subtitle=branch.name, back_url=_branch_url(branch), success=_("支委已保存。"))
+                     subtitle=branch.name, back_url=_branch_url(branch), success=_("支委已保存。"), record=cm)
 
 
 @org_admin_required
