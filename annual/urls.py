@@ -13,5 +13,8 @@ urlpatterns = [
     path("<int:pk>/discard/", views.discard, name="discard"),
     path("<int:pk>/export.xlsx", views.export, name="export"),
     path("<int:pk>/branches/<int:branch_id>/", views.branch, name="branch"),
+    path("manual/", views.manual, name="manual"),
+    path("manual/<int:branch_id>/<int:item_id>/", views.manual_save, name="manual_save"),
+    path("manual/<int:branch_id>/veto/", views.veto_save, name="veto_save"),
     path("kpis/<int:pk>/confirm/", views.kpi_confirm, name="kpi_confirm"),
 ]

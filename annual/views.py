@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from annual import engine, kpis, selectors, services
 from annual.exporters import AnnualExporter
 from annual.links import line_links
-from annual.models import AnnualCompileJob, AnnualSnapshot
+from annual.models import AnnualCompileJob, AnnualItem, AnnualManualScore, AnnualSnapshot, AnnualVeto
 from branches.access import person_for, visible_branches
-from branches.models import AssessmentContent
+from branches.models import AssessmentContent, Branch
 from branches.periods import MAX_YEAR, MIN_YEAR
 from scoring.views import org_admin_required
 
@@ -182,3 +182,61 @@ def kpi_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     kpis.confirm(content=content, as_of=timezone.localdate(), note=request.POST.get("note", ""), user=request.user)
     messages.success(request, _("已确认“%(title)s”的考核结果。") % {"title": content.title})
     return redirect(f"{reverse('branches:department_home')}?unit={content.unit_id}&year={content.year}#kpis")
+
+
+def _manual_page(request: HttpRequest, year: int, *, failed: dict | None = None, status: int = 200) -> HttpResponse:
+    rubric = engine.rubric_for(year)
+    items = list(rubric.items.filter(method=AnnualItem.Method.MANUAL).order_by("sort_order", "code")) if rubric else []
+    scores = {(s.branch_id, s.item_id): s for s in AnnualManualScore.objects.filter(year=year, item__in=items)}
+    vetoes = dict(AnnualVeto.objects.filter(year=year).values_list("branch_id", "reason"))
+    rows = []
+    for b in Branch.objects.filter(is_active=True).order_by("code"):
+        cells = []
+        for item in items:
+            cell = {"item": item, "score": scores.get((b.pk, item.pk)), "applies": item.applies_to(b.kind)}
+            if failed and failed["key"] == (b.pk, item.pk):
+                cell.update(failed)
+            cells.append(cell)
+        rows.append({"branch": b, "cells": cells, "veto": vetoes.get(b.pk)})
+    return render(request, "annual/manual.html", {"year": year, "items": items, "rows": rows, "rubric": rubric,
+                                                  "locked": services.year_is_locked(year)}, status=status)
+
+
+@org_admin_required
+def manual(request: HttpRequest) -> HttpResponse:
+    return _manual_page(request, _year(request))
+
+
+@require_POST
+@org_admin_required
+def manual_save(request: HttpRequest, branch_id: int, item_id: int) -> HttpResponse:
+    year = _year(request)
+    branch = get_object_or_404(Branch, pk=branch_id)
+    item = get_object_or_404(AnnualItem, pk=item_id, method=AnnualItem.Method.MANUAL, rubric__year=year)
+    try:
+        services.save_manual_score(year=year, branch=branch, item=item, points=request.POST.get("points", ""),
+                                   reason=request.POST.get("reason", ""), user=request.user)
+    except ValidationError as exc:
+        # The page again, with what was typed and why it was refused; nothing saved.
+        return _manual_page(request, year, status=400, failed={
+            "key": (branch.pk, item.pk), "errors": exc.messages, "points_typed": request.POST.get("points", ""),
+            "reason_typed": request.POST.get("reason", "")})
+    messages.success(request, _("已保存 %(branch)s 的“%(item)s”。") % {"branch": branch, "item": item.name})
+    return redirect(f"{reverse('annual:manual')}?year={year}")
+
+
+@require_POST
+@org_admin_required
+def veto_save(request: HttpRequest, branch_id: int) -> HttpResponse:
+    year = _year(request)
+    branch = get_object_or_404(Branch, pk=branch_id)
+    try:
+        if request.POST.get("lift"):
+            services.lift_veto(year=year, branch=branch, user=request.user)
+            messages.success(request, _("已取消 %(branch)s 的一票否决。") % {"branch": branch})
+        else:
+            services.set_veto(year=year, branch=branch, reason=request.POST.get("reason", ""), user=request.user)
+            messages.success(request, _("已对 %(branch)s 一票否决。") % {"branch": branch})
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(f"{reverse('annual:manual')}?year={year}")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from annual import selectors as annual_selectors
 from branches.models import Branch, MonthlyTarget, Unit
 from branches.periods import Quarter, quarters_of_year
-from branches.selectors import dashboard_full_data
+from branches.selectors import dashboard_data
 from pairing.models import Activity, KeyProject, Problem
 from pairing.selectors import branch_obligations
 from reports import charts
@@ -176,7 +176,7 @@ def year_end_report(*, year: int, today: date) -> Report:
     as_of = _as_of(year, today)
     report = Report(_("%(year)s 年度党建工作目标任务完成情况报告") % {"year": year},
                     _("（向公司党委报告，截至 %(day)s）") % {"day": as_of.isoformat()})
-    data = dashboard_full_data(quarter=Quarter(year, 4), today=as_of)
+    data = dashboard_data(quarter=Quarter(year, 4), today=as_of, show_all=True)
     t = data["totals"]
     report.heading(_("一、总体情况"))
     report.paragraph(_("全年共建对子 %(pairs)s 个、党建共建 %(partnerships)s 个，开展活动 %(activities)s 次，其中共建活动 "

@@ -57,3 +57,25 @@ def test_pages_by_role(client, groups, django_capture_on_commit_callbacks):  # n
     assert client.get(reverse("annual:branch", args=[snapshot.pk, g2.pk])).status_code == 404
     assert "该年度的年度考核尚未发布" in client.get(reverse("annual:home"), {"year": 2026}).content.decode()
     assert client.get(reverse("annual:export", args=[snapshot.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_manual_scores_page_refuses_bad_input_keeping_what_was_typed(client, groups):  # noqa: F811
+    g1 = grassroots_branch(code="G01")
+    rubric = make_annual_rubric(2026, [{"code": "D1", "kind": AnnualItem.Kind.DEDUCTION, "method": "manual",
+                                        "max_points": D(5)}])
+    item = rubric.items.get()
+    client.force_login(user_with_role(Role.Kind.ORG_ADMIN))
+    url = reverse("annual:manual_save", args=[g1.pk, item.pk])
+    response = client.post(url, {"year": 2026, "points": "7", "reason": "党费收缴被通报"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "分值应在 0 到 5 之间" in html and 'value="7"' in html and 'value="党费收缴被通报"' in html
+    assert not item.manual_scores.exists()
+    assert client.post(url, {"year": 2026, "points": "2", "reason": "党费收缴被通报"}).status_code == 302
+    assert item.manual_scores.get().points == D("2.00")
+    assert client.post(reverse("annual:veto_save", args=[g1.pk]), {"year": 2026, "reason": ""}).status_code == 302
+    assert "一票否决须填写理由" in client.get(reverse("annual:manual"), {"year": 2026}).content.decode()
+    client.force_login(user_with_role(Role.Kind.SECRETARY, branch=g1))
+    assert client.get(reverse("annual:manual"), {"year": 2026}).status_code == 403
+    assert client.post(url, {"year": 2026, "points": "0", "reason": "x"}).status_code == 403
