@@ -21,6 +21,7 @@ from branches.models import (
     Role,
     Unit,
 )
+from pairing.models import ActivityKind
 
 
 class DateInput(forms.DateInput):
@@ -283,3 +284,19 @@ class CommitteeMemberForm(StyledForm):
     def __init__(self, *args, branch: Branch, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = Member.objects.filter(branch=branch, is_active=True).order_by("employee_no")
+
+
+# --------------------------------------------------------------------------------------------- catalogues
+
+
+class DutyForm(ServiceModelForm):
+    class Meta:
+        model = Duty
+        fields = ["code", "name", "description", "sort_order", "is_active"]
+
+
+class ActivityKindForm(ServiceModelForm):
+    class Meta:
+        model = ActivityKind
+        fields = ["code", "name", "category", "categories", "counts_as_joint", "sort_order", "is_active"]
+        widgets = {"categories": forms.CheckboxSelectMultiple}

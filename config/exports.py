@@ -100,7 +100,7 @@ class Exporter:
         workbook.close()
 
     def write_csv(self, out) -> None:
-        """All sheets in one CSV, the sheet name as the first column; UTF-8 with a BOM for Excel."""
+        """One table (`csv_table()`) in UTF-8 with a BOM for Excel."""
         with self._language():
             self._write_csv(out)
 

@@ -1,5 +1,6 @@
 """Pages of the organisation department (console, dashboard, filing) and the office departments."""
 
+from branches.views.catalogue import activity_kind_edit, catalogue_home, duty_edit
 from branches.views.console import (
     assessment_delete,
     assessment_edit,
@@ -57,6 +58,7 @@ from branches.views.organisation import (
 )
 
 __all__ = [
+    "activity_kind_edit", "catalogue_home", "duty_edit",
     "assessment_delete", "assessment_edit", "branch_edit", "branch_org", "committee_delete", "committee_edit",
     "org_tree", "party_group_delete", "party_group_edit", "branch_list", "console_home", "copy_assessment", "copy_pairs", "copy_partnerships",
     "dashboard", "department_home", "duty_board_export", "evidence_delete", "evidence_edit", "external_org_edit", "external_org_list",
