@@ -21,8 +21,11 @@ from annual.models import (
     AnnualCompileJob,
     AnnualItem,
     AnnualManualScore,
+    AnnualRubric,
     AnnualSnapshot,
     AnnualVeto,
+    GradeRule,
+    JointRule,
     PublishedAnnualError,
 )
 from branches.models import Branch
@@ -194,3 +197,44 @@ def lift_veto(*, year: int, branch: Branch, user=None) -> None:
     for veto in AnnualVeto.objects.filter(year=year, branch=branch):
         veto._history_user = user
         veto.delete()
+
+
+# --- rubric versions ----------------------------------------------------------------------------------
+
+def copy_rubric(*, rubric: AnnualRubric, year: int, user=None) -> AnnualRubric:
+    """A new draft version of `year` with the rubric's items, 连带奖扣 rules and grade quotas, to edit and activate."""
+    validate_year(year)
+    with transaction.atomic():
+        last = AnnualRubric.objects.filter(year=year).order_by("-version").values_list("version", flat=True).first()
+        new = AnnualRubric.objects.create(
+            year=year, version=(last or 0) + 1, name=rubric.name, rollup=rubric.rollup,
+            quarter_weights=list(rubric.quarter_weights or []), quarter_share=rubric.quarter_share,
+            veto_from_quarters=rubric.veto_from_quarters, veto_grade=rubric.veto_grade, notes=rubric.notes)
+        for item in rubric.items.all():
+            AnnualItem.objects.create(
+                rubric=new, code=item.code, name=item.name, mode=item.mode, kind=item.kind,
+                branch_kinds=list(item.branch_kinds or []), max_points=item.max_points, method=item.method,
+                source=item.source, target=item.target, deduction=item.deduction, rule=item.rule,
+                sort_order=item.sort_order)
+        for rule in rubric.joint_rules.all():
+            JointRule.objects.create(rubric=new, pair_kind=rule.pair_kind, bonus_share=rule.bonus_share,
+                                     deduction_share=rule.deduction_share)
+        for grade in rubric.grade_rules.all():
+            GradeRule.objects.create(rubric=new, name=grade.name, quota_percent=grade.quota_percent,
+                                     sort_order=grade.sort_order)
+    return new
+
+
+def activate_rubric(*, rubric: AnnualRubric, user=None) -> AnnualRubric:
+    """Put a version in force for its year; the version in force before it retires."""
+    _ensure_open(rubric.year)
+    if not rubric.items.exists():
+        raise ValidationError(_("年度考核细则没有考核项，不能启用。"))
+    with transaction.atomic():
+        for other in AnnualRubric.objects.filter(year=rubric.year, status=AnnualRubric.Status.ACTIVE).exclude(
+                pk=rubric.pk):
+            other.status = AnnualRubric.Status.RETIRED
+            other.save(update_fields=["status"])
+        rubric.status = AnnualRubric.Status.ACTIVE
+        rubric.save(update_fields=["status"])
+    return rubric

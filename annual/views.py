@@ -20,7 +20,14 @@ from django.views.decorators.http import require_POST
 from annual import engine, kpis, selectors, services
 from annual.exporters import AnnualExporter
 from annual.links import line_links
-from annual.models import AnnualCompileJob, AnnualItem, AnnualManualScore, AnnualSnapshot, AnnualVeto
+from annual.models import (
+    AnnualCompileJob,
+    AnnualItem,
+    AnnualManualScore,
+    AnnualRubric,
+    AnnualSnapshot,
+    AnnualVeto,
+)
 from branches.access import person_for, visible_branches
 from branches.models import AssessmentContent, Branch
 from branches.periods import MAX_YEAR, MIN_YEAR
@@ -240,3 +247,42 @@ def veto_save(request: HttpRequest, branch_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect(f"{reverse('annual:manual')}?year={year}")
+
+
+@login_required
+def rubric(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    versions = list(AnnualRubric.objects.filter(year=year).order_by("-version"))
+    wanted = request.GET.get("rubric")
+    shown = next((r for r in versions if str(r.pk) == wanted), None) if wanted else (
+        engine.rubric_for(year) or (versions[0] if versions else None))
+    if wanted and shown is None:
+        raise Http404
+    return render(request, "annual/rubric.html", {
+        "year": year, "versions": versions, "rubric": shown, "is_admin": person_for(request.user).is_org_admin,
+        "items": shown.items.order_by("sort_order", "code") if shown else [],
+        "joint_rules": shown.joint_rules.all() if shown else [],
+        "grade_rules": shown.grade_rules.order_by("sort_order", "id") if shown else []})
+
+
+@require_POST
+@org_admin_required
+def rubric_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(AnnualRubric, pk=pk)
+    year = _year(request)
+    new = services.copy_rubric(rubric=source, year=year, user=request.user)
+    messages.success(request, _("已复制为 %(year)s 年第 %(v)s 版（草稿），在管理后台修改后启用。") % {
+        "year": new.year, "v": new.version})
+    return redirect(f"{reverse('annual:rubric')}?year={new.year}&rubric={new.pk}")
+
+
+@require_POST
+@org_admin_required
+def rubric_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(AnnualRubric, pk=pk)
+    try:
+        services.activate_rubric(rubric=target, user=request.user)
+        messages.success(request, _("已启用该版本年度考核细则。"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(f"{reverse('annual:rubric')}?year={target.year}&rubric={target.pk}")

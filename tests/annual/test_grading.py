@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 from django.urls import reverse
 
-from annual import grading, services
-from annual.models import AnnualItem
+from annual import engine, grading, services
+from annual.models import AnnualItem, AnnualRubric
 from branches.models import Role
 from tests.annual.conftest import make_annual_rubric
 from tests.factories import PairFactory, grassroots_branch, office_branch, user_with_role
@@ -79,3 +79,24 @@ def test_manual_scores_page_refuses_bad_input_keeping_what_was_typed(client, gro
     client.force_login(user_with_role(Role.Kind.SECRETARY, branch=g1))
     assert client.get(reverse("annual:manual"), {"year": 2026}).status_code == 403
     assert client.post(url, {"year": 2026, "points": "0", "reason": "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_rubric_is_copied_to_a_new_version_and_activated_in_place_of_the_old(client):
+    v1 = make_annual_rubric(2026, [{"code": "B1", "kind": AnnualItem.Kind.BONUS, "method": "manual",
+                                    "max_points": D(5)}], joint=[("one_to_two", 30, 20)], grades=RULES)
+    client.force_login(user_with_role(Role.Kind.ORG_ADMIN))
+    page = client.get(reverse("annual:rubric"), {"year": 2026}).content.decode()
+    assert "一对二" in page and "五星" in page and "B1" in page
+    assert client.post(reverse("annual:rubric_copy", args=[v1.pk]), {"year": 2026}).status_code == 302
+    v2 = AnnualRubric.objects.get(year=2026, version=2)
+    assert v2.status == AnnualRubric.Status.DRAFT and v2.items.count() == 1
+    assert list(v2.joint_rules.values_list("pair_kind", "bonus_share")) == [("one_to_two", D("30.00"))]
+    assert [g.name for g in v2.grade_rules.order_by("sort_order")] == ["五星", "四星", "三星", "二星"]
+    client.post(reverse("annual:rubric_activate", args=[v2.pk]))
+    v1.refresh_from_db()
+    assert v1.status == AnnualRubric.Status.RETIRED
+    assert services.current_published(2026) is None and engine.rubric_for(2026).pk == v2.pk
+    client.force_login(user_with_role(Role.Kind.VIEWER))
+    assert client.get(reverse("annual:rubric"), {"year": 2026}).status_code == 200
+    assert client.post(reverse("annual:rubric_activate", args=[v1.pk])).status_code == 403
