@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
+
+from branches.params import IdPathConverter, YearPathConverter
 
 
 class BranchesConfig(AppConfig):
@@ -7,6 +10,8 @@ class BranchesConfig(AppConfig):
     verbose_name = _("组织与党建+业务")
 
     def ready(self) -> None:
+        register_converter(IdPathConverter, "id")
+        register_converter(YearPathConverter, "year")
         from branches import freshness
 
         freshness.connect()

@@ -7,6 +7,8 @@ from django.urls import include, path, re_path
 
 from config import history_views, media_views, profile_views, views
 
+handler400 = "config.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

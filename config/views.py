@@ -2,11 +2,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from branches.access import person_for
+from branches.params import BadParameter
 
 # Where each role lands after logging in, most specific first.
 LANDING_BY_ROLE = [
@@ -76,3 +78,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = _broker_reachable(broker_url, timeout)
     ok = all(value is not False for value in checks.values())
     return JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400 for pages and the API alike: the reason (in the reader's language) when it is a bad parameter."""
+    message = exception.message if isinstance(exception, BadParameter) else ""
+    if request.path.startswith("/api/"):
+        name = exception.name if isinstance(exception, BadParameter) else "non_field_errors"
+        return JsonResponse({name: [message or _("请求无效。")]}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

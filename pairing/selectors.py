@@ -15,6 +15,7 @@ from django.http import Http404
 
 from branches.access import person_for, visible_branches
 from branches.models import Branch, Member, YearSettings
+from branches.params import parse_id
 from branches.periods import Quarter, expected_by_quarter
 from pairing.models import (
     Activity,
@@ -74,6 +75,7 @@ def activities_for(user) -> QuerySet[Activity]:
 
 
 def get_or_404(queryset: QuerySet, pk) -> object:
+    pk = parse_id(pk)
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
@@ -137,7 +139,7 @@ def workspace_branch(user, requested: str | None) -> Branch:
     branches = workspace_branches(user)
     if requested:
         try:
-            return branches.get(pk=int(requested))
+            return branches.get(pk=parse_id(requested, "branch"))
         except (Branch.DoesNotExist, ValueError, TypeError):
             raise Http404
     person = person_for(user)

@@ -7,5 +7,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("request/", views.request_view, name="request"),
-    path("<int:pk>/download.<str:fmt>", views.download, name="download"),
+    path("<id:pk>/download.<str:fmt>", views.download, name="download"),
 ]

@@ -20,11 +20,13 @@ from rest_framework.response import Response
 
 from branches.access import Person
 from branches.models import Branch
+from branches.params import parse_id
 from config.api.fields import QuarterField
 from config.api.filters import QuarterFilter
 from config.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, branch_scope
 from scoring import services as scoring_services
 from scoring.engine import registry
+from scoring.jobs import fail_stalled_jobs
 from scoring.locks import ensure_quarter_open
 from scoring.models import (
     CompileJob,
@@ -262,7 +264,7 @@ class CompileJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = CompileJob
         fields = ["id", "quarter", "year", "number", "state", "progress", "stage", "publish", "error", "snapshot",
-                  "created_at", "finished_at", "finished"]
+                  "created_at", "finished_at", "heartbeat_at", "finished"]
         read_only_fields = fields
 
 
@@ -380,6 +382,21 @@ class CompileJobViewSet(ScopedReadOnlyViewSet):
 
     def scope_queryset(self, qs):
         return qs if self.person.sees_everything else qs.none()
+
+    def retrieve(self, request, *args, **kwargs):
+        fail_stalled_jobs(pk=parse_id(kwargs["pk"]))
+        return super().retrieve(request, *args, **kwargs)
+
+    def may_write(self, person) -> bool:
+        return person.is_org_admin
+
+    @extend_schema(request=None, responses={202: CompileJobSerializer})
+    @action(detail=True, methods=["post"])
+    def restart(self, request, pk=None):
+        """Start a failed job again; it still makes at most one ranking version."""
+        job = scoring_services.restart_compile(job=self.get_object(), user=request.user)
+        return Response(CompileJobSerializer(job, context=self.get_serializer_context()).data,
+                        status=status.HTTP_202_ACCEPTED)
 
 
 ROUTES = [

@@ -249,6 +249,7 @@ class CompileJob(QuarterFields):
                                      related_name="+", verbose_name=_("发起人"))
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("排名计算任务")

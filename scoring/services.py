@@ -34,47 +34,84 @@ logger = logging.getLogger(__name__)
 
 # --- compiling and publishing -------------------------------------------------------------------------
 
+class _AlreadyCompiled(Exception):
+    """Another delivery of the same job linked its version first; this one's is rolled back."""
+
+
 def compile_quarter(*, quarter: Quarter, user=None, publish: bool = False, job: CompileJob | None = None,
                     task_id: str = "") -> RankingSnapshot:
-    """Compute every branch's items for the quarter and write a new draft (or published) snapshot version."""
+    """Compute every branch's items for the quarter and write a new draft (or published) snapshot version.
+
+    A job makes at most one version: delivered again after it finished, it returns that version; two
+    deliveries at once both compute, and the one that links its version second rolls its version back.
+    """
 
     def progress(pct: int, stage: str) -> None:
         if job is not None:
-            CompileJob.objects.filter(pk=job.pk).update(progress=pct, stage=stage[:200], state=CompileJob.State.RUNNING)
+            # (a job that already linked its version is done: another delivery's progress leaves it so)
+            CompileJob.objects.filter(pk=job.pk, snapshot__isnull=True).update(
+                progress=pct, stage=stage[:200], state=CompileJob.State.RUNNING, heartbeat_at=timezone.now())
 
     if job is not None:
+        done = CompileJob.objects.filter(pk=job.pk, snapshot__isnull=False).select_related("snapshot").first()
+        if done is not None:
+            return done.snapshot
         progress(5, _("开始计算"))
     try:
         rubric, results = compute(quarter, progress=progress)
         progress(90, _("写入排名快照"))
-        snapshot = write_snapshot(quarter, rubric, results, user=user, task_id=task_id, publish=publish)
+        with transaction.atomic():
+            snapshot = write_snapshot(quarter, rubric, results, user=user, task_id=task_id, publish=publish)
+            if job is not None and not CompileJob.objects.filter(pk=job.pk, snapshot__isnull=True).update(
+                    snapshot=snapshot):
+                raise _AlreadyCompiled
+    except _AlreadyCompiled:
+        logger.info("compile job %s was delivered twice; its first version stands", job.pk)
+        return CompileJob.objects.select_related("snapshot").get(pk=job.pk).snapshot
     except Exception as exc:
         if job is not None:
             message = "；".join(exc.messages) if isinstance(exc, ValidationError) else _("计算失败：%(error)s") % {
                 "error": exc}
-            CompileJob.objects.filter(pk=job.pk).update(state=CompileJob.State.FAILED, error=message,
-                                                        finished_at=timezone.now())
+            CompileJob.objects.filter(pk=job.pk, snapshot__isnull=True).update(
+                state=CompileJob.State.FAILED, error=message, finished_at=timezone.now())
         raise
     if job is not None:
         CompileJob.objects.filter(pk=job.pk).update(
-            state=CompileJob.State.DONE, progress=100, stage=_("完成"), snapshot=snapshot, finished_at=timezone.now())
+            state=CompileJob.State.DONE, progress=100, stage=_("完成"), error="", finished_at=timezone.now())
     return snapshot
 
 
 def request_compile(*, quarter: Quarter, user=None, publish: bool = False) -> CompileJob:
     """Record a compile job and queue the Celery task once the job row is committed."""
+    job = CompileJob.objects.create(year=quarter.year, number=quarter.number, publish=publish, requested_by=user)
+    _queue(job, user=user)
+    job.refresh_from_db()
+    return job
+
+
+def restart_compile(*, job: CompileJob, user=None) -> CompileJob:
+    """Start a failed job again (same quarter, same request): it still makes at most one version."""
+    if job.state != CompileJob.State.FAILED:
+        raise ValidationError(_("只有失败的计算任务可以重新开始。"), code="not_failed")
+    CompileJob.objects.filter(pk=job.pk, state=CompileJob.State.FAILED).update(
+        state=CompileJob.State.QUEUED, progress=0, stage="", error="", finished_at=None, heartbeat_at=None,
+        task_id="")
+    _queue(job, user=user or job.requested_by)
+    job.refresh_from_db()
+    return job
+
+
+def _queue(job: CompileJob, *, user) -> None:
     from kombu.exceptions import OperationalError
 
     from scoring import tasks
 
-    job = CompileJob.objects.create(year=quarter.year, number=quarter.number, publish=publish, requested_by=user)
-
     def queue() -> None:
         try:
-            result = tasks.compile_quarter.delay(str(quarter), publish=publish, job_id=job.pk,
+            result = tasks.compile_quarter.delay(str(job.quarter), publish=job.publish, job_id=job.pk,
                                                  user_id=getattr(user, "pk", None))
         except OperationalError as exc:
-            logger.warning("compile of %s not queued: %s", quarter, exc)
+            logger.warning("compile of %s not queued: %s", job.quarter, exc)
             CompileJob.objects.filter(pk=job.pk).update(
                 state=CompileJob.State.FAILED, finished_at=timezone.now(),
                 error=_("无法连接任务队列（消息代理不可用），计算未能开始。请稍后重试或联系系统管理员。"))
@@ -84,8 +121,6 @@ def request_compile(*, quarter: Quarter, user=None, publish: bool = False) -> Co
         CompileJob.objects.filter(pk=job.pk, task_id="").update(task_id=result.id or "")
 
     transaction.on_commit(queue)
-    job.refresh_from_db()
-    return job
 
 
 def publish_snapshot(*, snapshot: RankingSnapshot, user) -> RankingSnapshot:

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from branches.periods import Quarter
+from scoring.jobs import Heartbeat, fail_stalled_jobs
 
 
 @shared_task(name="scoring.tasks.compile_quarter", bind=True)
@@ -21,8 +22,16 @@ def compile_quarter(self, quarter: str, publish: bool = False, job_id: int | Non
     task_id = getattr(self.request, "id", None) or ""
     if job is not None and task_id:
         CompileJob.objects.filter(pk=job.pk).update(task_id=task_id)
-    snapshot = compile_service(quarter=Quarter.parse(quarter), user=user, publish=publish, job=job, task_id=task_id)
+    with Heartbeat(job.pk if job is not None else None):
+        snapshot = compile_service(quarter=Quarter.parse(quarter), user=user, publish=publish, job=job,
+                                   task_id=task_id)
     return snapshot.pk
+
+
+@shared_task(name="scoring.tasks.fail_stalled_compiles")
+def fail_stalled_compiles() -> int:
+    """Beat, every few seconds: fail the compile jobs whose worker stopped beating (scoring/jobs.py)."""
+    return fail_stalled_jobs()
 
 
 @shared_task(name="scoring.tasks.compile_previous_quarter")

@@ -20,12 +20,14 @@ from django.views.decorators.http import require_POST
 from branches.access import person_for, visible_branches
 from branches.forms import apply_errors
 from branches.models import Branch
+from branches.params import parse_id, parse_quarter
 from branches.periods import Quarter
 from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 from scoring import selectors, services
 from scoring.engine import registry
 from scoring.exporters import QuarterScoresExporter
 from scoring.forms import CopyRubricForm, ManualScoreForm, RubricItemForm, VetoForm
+from scoring.jobs import fail_stalled_jobs
 from scoring.links import evidence_url
 from scoring.models import CompileJob, RankingSnapshot, Rubric, RubricItem
 
@@ -44,10 +46,7 @@ def org_admin_required(view):
 def _quarter(request: HttpRequest) -> Quarter:
     text = request.GET.get("quarter") or request.POST.get("quarter")
     if text:
-        try:
-            return Quarter.parse(text)
-        except ValidationError:
-            raise Http404
+        return parse_quarter(text)
     return Quarter.current().previous()
 
 
@@ -66,7 +65,7 @@ def _shown_snapshot(request, quarter: Quarter, person) -> RankingSnapshot | None
     snapshots = selectors.snapshots_of(quarter=quarter, published_only=not person.is_org_admin)
     wanted = request.GET.get("snapshot")
     if wanted:
-        snapshot = snapshots.filter(pk=wanted if str(wanted).isdigit() else 0).first()
+        snapshot = snapshots.filter(pk=parse_id(wanted, "snapshot")).first()
         if snapshot is None:
             raise Http404
         return snapshot
@@ -130,8 +129,22 @@ def _job_box(request: HttpRequest, job: CompileJob) -> HttpResponse:
 
 @org_admin_required
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    fail_stalled_jobs(pk=pk)
     job = get_object_or_404(CompileJob, pk=pk)
     return _job_box(request, job)
+
+
+@require_POST
+@org_admin_required
+def job_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(CompileJob, pk=pk)
+    try:
+        job = services.restart_compile(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    if request.htmx:
+        return _job_box(request, job)
+    return redirect(f"{reverse('scoring:rankings')}?quarter={job.quarter}")
 
 
 @require_POST

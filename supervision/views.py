@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from branches.access import person_for
 from branches.forms import apply_errors
 from branches.models import Branch
+from branches.params import optional_year, parse_id
 from config.concurrency import add_version_field, expect_form_version
 from config.exports import XLSX_CONTENT_TYPE
 from supervision import selectors, services
@@ -56,11 +57,7 @@ def _form_errors(form) -> str:
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return optional_year(request, default=timezone.localdate().year)
 
 
 def _require_org_admin(request: HttpRequest) -> None:
@@ -258,8 +255,8 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     branches = Branch.objects.filter(pk__in=GroupBranch.objects.filter(group=group).values("branch_id"))
     initial = {}
-    if request.GET.get("branch", "").isdigit():
-        initial["branch"] = int(request.GET["branch"])
+    if request.GET.get("branch"):
+        initial["branch"] = parse_id(request.GET["branch"], "branch")
     form = VisitForm(request.POST or None, branches=branches, initial=initial)
     formset = FindingFormSet(request.POST or None, request.FILES or None, prefix="findings")
     if request.method == "POST" and form.is_valid() and formset.is_valid():

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from branches import forms
 from branches.access import person_for
-from branches.periods import MAX_YEAR, MIN_YEAR
+from branches.params import parse_year
 from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 
 
@@ -61,14 +61,11 @@ def department_required(view):
 
 
 def year_param(request, default: int | None = None) -> int:
+    """`year` of the query string or form; absent gives `default` (this year), not a year gives 400."""
     raw = request.GET.get("year") or request.POST.get("year")
-    try:
-        year = int(raw)
-    except (TypeError, ValueError):
+    if not raw:
         return default or timezone.localdate().year
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return default or timezone.localdate().year
-    return year
+    return parse_year(raw)
 
 
 def form_page(request, *, form, save, title: str, back_url: str, success: str, subtitle: str = "",

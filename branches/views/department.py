@@ -19,6 +19,7 @@ from branches import forms, selectors, services
 from branches.access import person_for
 from branches.duty_board_export import DutyBoardExporter
 from branches.models import DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget, Unit
+from branches.params import parse_id, parse_int
 from branches.periods import Quarter
 from branches.views.common import department_required, form_page, year_param
 from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
@@ -41,12 +42,9 @@ def _home_url(unit: Unit, year: int, month: int | None = None, anchor: str = "")
 
 def _month_param(request, year: int) -> int:
     today = timezone.localdate()
-    try:
-        month = int(request.GET.get("month") or request.POST.get("month") or 0)
-    except ValueError:
-        month = 0
-    if 1 <= month <= 12:
-        return month
+    raw = request.GET.get("month") or request.POST.get("month")
+    if raw:
+        return parse_int("month", raw, minimum=1, maximum=12)
     return today.month if year == today.year else 12
 
 
@@ -75,9 +73,7 @@ def department_home(request):
     person = person_for(request.user)
     unit_id = request.GET.get("unit")
     if unit_id:
-        if not str(unit_id).isdigit():
-            raise Http404
-        unit = _unit_or_404(request, unit_id)
+        unit = _unit_or_404(request, parse_id(unit_id, "unit"))
     else:
         unit = None
     year = year_param(request)

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches import selectors, services
 from branches.models import REMINDER_KINDS, MutedReminder, Notification
+from branches.params import safe_url
 from branches.views.common import paginate
 
 
@@ -42,10 +43,10 @@ def notification_mute(request):
 def notification_read(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     services.mark_notification_read(notification=notification)
-    if request.POST.get("open") and notification.link and url_has_allowed_host_and_scheme(
-            notification.link, allowed_hosts={request.get_host()}):
-        return redirect(notification.link)
-    return redirect("branches:notifications")
+    fallback = reverse("branches:notifications")
+    if request.POST.get("open") and notification.link:
+        return redirect(safe_url(request, notification.link, fallback))
+    return redirect(fallback)
 
 
 @login_required

@@ -16,6 +16,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from branches.params import BadParameter
 from config.concurrency import StaleRecordError
 
 
@@ -45,6 +46,8 @@ def _stale_response(exc: StaleRecordError) -> Response:
 def api_exception_handler(exc, context):
     if isinstance(exc, StaleRecordError):
         return _stale_response(exc)
+    if isinstance(exc, BadParameter):
+        exc = exc.as_validation_error()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=django_validation_error_detail(exc))
     return drf_exception_handler(exc, context)

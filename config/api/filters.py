@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
+from branches.params import MAX_ID, parse_int, parse_quarter, parse_year
 from branches.periods import Quarter
 
 
@@ -76,3 +77,36 @@ class BranchIdFilter(filters.NumberFilter):
         for name in self.field_names:
             condition |= Q(**{name: value})
         return qs.filter(pk__in=qs.model._default_manager.filter(condition).values("pk"))
+
+
+def is_year_filter(name: str, f) -> bool:
+    field_name = getattr(f, "field_name", "") or ""
+    return name == "year" or field_name.endswith("year") or getattr(f, "lookup_expr", "") == "year"
+
+
+def check_query(filterset, query) -> None:
+    """Every number, id and quarter in the query string is one, before any reaches the database.
+
+    Ids past 64 bits, years out of range and quarters that are not `2026Q3` are refused with a
+    `BadParameter` (400 with the parameter's name) instead of overflowing in the query.
+    """
+    for name, f in filterset.filters.items():
+        for raw in query.getlist(name):
+            if raw in ("", None):
+                continue
+            if isinstance(f, QuarterFilter):
+                parse_quarter(raw, name)
+            elif isinstance(f, filters.NumberFilter | filters.ModelChoiceFilter) and is_year_filter(name, f):
+                parse_year(raw, name)
+            elif isinstance(f, filters.NumberFilter | filters.ModelChoiceFilter | filters.ModelMultipleChoiceFilter):
+                parse_int(name, raw, minimum=-MAX_ID, maximum=MAX_ID)
+
+
+class CheckedFilterBackend(filters.DjangoFilterBackend):
+    """django-filter, with the query string's values checked first (`check_query`)."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            check_query(filterset, request.query_params)
+        return filterset

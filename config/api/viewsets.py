@@ -7,15 +7,17 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from knox.auth import TokenAuthentication
 from rest_framework import serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from branches.access import Person, person_for, visible_branches
+from branches.params import parse_id
 from config.api.exceptions import PreconditionRequired, api_exception_handler
+from config.api.filters import CheckedFilterBackend
 from config.api.pagination import StandardPagination
 from config.api.permissions import ScopedRolePermission
 from config.concurrency import expect_version, is_versioned
@@ -64,8 +66,10 @@ class ScopedMixin:
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [ScopedRolePermission]
     pagination_class = StandardPagination
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [CheckedFilterBackend, OrderingFilter]
     ordering = ["id"]
+    # Record ids in the path are digits; a longer number than any id answers 400 (get_object).
+    lookup_value_regex = r"[0-9]+"
     # Payloads are checked for types only by `write_serializer_class`; every rule is the service's.
     write_serializer_class: type[serializers.Serializer] | None = None
     # PUT/PATCH of a versioned record: the write serializer with a required `version` (set for you).
@@ -114,6 +118,10 @@ class ScopedMixin:
     @property
     def person(self) -> Person:
         return person_for(self.request.user)
+
+    def get_object(self):
+        parse_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field], "id")
+        return super().get_object()
 
     def get_queryset(self):
         qs = super().get_queryset()

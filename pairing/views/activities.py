@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branches import freshness
 from branches.access import person_for
-from branches.periods import validate_year
+from branches.params import optional_year, safe_next
 from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 from pairing import selectors, services
 from pairing.forms import ActivityFilterForm, ActivityForm, EvidenceForm
@@ -44,11 +44,7 @@ PAGE_SIZE = 20
 def home(request: HttpRequest) -> HttpResponse:
     branch = current_branch(request)
     day = today()
-    try:
-        year = int(request.GET.get("year") or day.year)
-        validate_year(year)
-    except (ValueError, ValidationError):
-        raise Http404
+    year = optional_year(request, default=day.year)
     person = person_for(request.user)
     can_edit = person.can_edit_branch(branch.pk)
     bq = branch_query(request, branch)
@@ -278,7 +274,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
         message_errors(request, exc)
     else:
         messages.success(request, _("已删除“%(name)s”。") % {"name": evidence.original_name})
-    return redirect(request.POST.get("next") or reverse("pairing:activity_detail", args=[evidence.activity_id]))
+    return redirect(safe_next(request, reverse("pairing:activity_detail", args=[evidence.activity_id])))
 
 
 def file_response(field, *, content_type: str, filename: str, inline: bool) -> FileResponse:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.access import person_for
 from branches.models import YearSettings
-from branches.periods import validate_year
+from branches.params import optional_year
 from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
 from pairing import selectors, services
 from pairing.forms import (
@@ -44,11 +44,7 @@ from .common import LockCache, branch_query, message_errors, refuse_if_locked, r
 @login_required
 def pair_list(request: HttpRequest) -> HttpResponse:
     branch = _list_branch(request)
-    try:
-        year = int(request.GET.get("year") or today().year)
-        validate_year(year)
-    except (ValueError, ValidationError):
-        raise Http404
+    year = optional_year(request, default=today().year)
     pairs = selectors.pairs_for(request.user).filter(year=year).prefetch_related("grassroots_branches")
     partnerships = selectors.partnerships_for(request.user).filter(year=year)
     if branch is not None:

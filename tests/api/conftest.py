@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from knox.models import AuthToken
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from branches.models import DutyEvidence, Role, YearSettings
@@ -66,13 +66,17 @@ ROLES = ["org_admin", "secretary_a", "secretary_b", "department", "inspector", "
 class World:
     users: dict
     objects: dict
+    keys: dict = field(default_factory=dict)
 
     def client(self, role: str) -> APIClient:
         client = APIClient()
         user = self.users.get(role)
         if user is not None:
-            token, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            key = self.keys.get(role)
+            if key is None:
+                _token, key = AuthToken.objects.create(user=user)
+                self.keys[role] = key
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
 

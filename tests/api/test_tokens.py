@@ -3,9 +3,18 @@ person may read in the browser."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
+
+
+def _shown_key(html: str) -> str | None:
+    match = re.search(r'id="token-key"[^>]*value="([^"]+)"', html)
+    return match.group(1) if match else None
 
 
 def test_create_use_and_revoke_a_token_on_the_profile_page(world):
@@ -16,19 +25,38 @@ def test_create_use_and_revoke_a_token_on_the_profile_page(world):
     assert page.status_code == 200
     assert "生成令牌" in page.content.decode()
 
-    browser.post("/accounts/profile/", {"action": "create"})
-    token = Token.objects.get(user=user)
-    assert token.key in browser.get("/accounts/profile/").content.decode()
+    created = browser.post("/accounts/profile/", {"action": "create"})
+    key = _shown_key(created.content.decode())
+    assert key and "只显示这一次" in created.content.decode()
+    assert "no-store" in created["Cache-Control"]
+    # Shown once: the page never shows it again, and the database holds only its digest.
+    again = browser.get("/accounts/profile/")
+    assert key not in again.content.decode() and _shown_key(again.content.decode()) is None
+    assert "no-store" in again["Cache-Control"] and "private" in again["Cache-Control"]
+    token = AuthToken.objects.get(user=user)
+    assert key not in {token.digest, token.token_key} and key.startswith(token.token_key)
+    assert token.expiry is not None and token.expiry > timezone.now() + timedelta(days=30)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/activities/").status_code == 200
 
     browser.post("/accounts/profile/", {"action": "create"})  # replacing invalidates the old key
     assert api.get("/api/activities/").status_code == 401
 
     browser.post("/accounts/profile/", {"action": "revoke"})
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     assert "您还没有 API 令牌" in browser.get("/accounts/profile/").content.decode()
+
+
+def test_an_expired_token_is_refused(world):
+    user = world.users["viewer"]
+    token, key = AuthToken.objects.create(user=user, expiry=timedelta(seconds=-1))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/pairs/").status_code == 401
+    fresh_token, fresh = AuthToken.objects.create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {fresh}")
+    assert api.get("/api/pairs/").status_code == 200
 
 
 def test_the_profile_page_needs_a_login(db):
