@@ -13,5 +13,7 @@ FULL_SCALE = {
     "activities": 500_000,
 }
 
-# `--scale small` is 1/50 of a whole oilfield: generated and measured in a couple of minutes.
-NAMED_SCALES = {"small": 0.02, "full": 1.0}
+# `--scale small` is 1/50 of a whole oilfield: generated and measured in a couple of minutes; `10x` is a group
+# company of ten oilfields (50,000 branches, 5 million activities).
+NAMED_SCALES = {"small": 0.02, "full": 1.0, "10x": 10.0}
+MAX_FACTOR = 10.0

@@ -51,6 +51,9 @@ ACTIVITY_KINDS = [
 ]
 
 
+ACTIVITY_CHUNK = 200_000
+
+
 def counts_for(factor: float) -> dict[str, int]:
     return {key: max(1, round(value * factor)) for key, value in FULL_SCALE.items()}
 
@@ -268,7 +271,22 @@ def generate_organisation(*, factor: float, year: int | None = None, today: date
         ab_id = load.next_id(AB)
         aa_id = load.next_id(AA)
         titles = ["联合学习", "主题党日", "志愿服务", "业务指导", "现场帮扶", "经验交流", "形势任务宣讲", "组织生活会"]
+        written = {"activities": 0, "branches": 0, "attendees": 0}
+
+        def flush() -> None:
+            # Loaded in chunks, so a group company's 5 million activities never sit in memory at once
+            # (the rows and the random sequence are the same whatever the chunk).
+            load.add(Activity, activity_rows)
+            load.add(AB, through_branches)
+            load.add(AA, through_attendees)
+            for key, rows in (("activities", activity_rows), ("branches", through_branches),
+                              ("attendees", through_attendees)):
+                written[key] += len(rows)
+                rows.clear()
+
         for aid in activity_ids:
+            if len(activity_rows) >= ACTIVITY_CHUNK:
+                flush()
             roll = rng.random()
             pair_id = partnership_id = None
             if roll < 0.35:
@@ -300,12 +318,9 @@ def generate_organisation(*, factor: float, year: int | None = None, today: date
             for mid in rng.sample(pool, min(len(pool), rng.randrange(7))):
                 through_attendees.append({"id": aa_id, "activity_id": aid, "member_id": mid})
                 aa_id += 1
-        load.add(Activity, activity_rows)
-        load.add(AB, through_branches)
-        load.add(AA, through_attendees)
-        log(f"activities {len(activity_rows)}, branch links {len(through_branches)}, "
-            f"attendees {len(through_attendees)}")
-        del activity_rows, through_branches, through_attendees
+        flush()
+        log(f"activities {written['activities']}, branch links {written['branches']}, "
+            f"attendees {written['attendees']}")
 
         # ---- annual plans, key projects with claim lists, meetings, problems, exchanges ---------
         def filed_on() -> date | None:
@@ -555,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.run import parse_scale
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", default="small", help="small (1/50), full, or a factor such as 0.1")
+    parser.add_argument("--scale", default="small", help="small (1/50), full, 10x (a group company), or a factor")
     parser.add_argument("--db", help="database name (default bench_<scale>)")
     parser.add_argument("--force", action="store_true", help="drop and rebuild the database")
     args = parser.parse_args(argv)

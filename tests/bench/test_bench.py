@@ -57,8 +57,19 @@ def test_scales_are_named_or_factors():
     assert parse_scale("small") == ("small", 0.02)
     assert parse_scale("full") == ("full", 1.0)
     assert parse_scale("0.1")[1] == 0.1
+    assert parse_scale("10x") == ("10x", 10.0)  # a group company
     with pytest.raises(ValueError):
-        parse_scale("3")
+        parse_scale("11")
+
+
+def test_the_generator_loads_activities_in_chunks_with_the_same_rows(db, monkeypatch):
+    import bench.generate
+
+    monkeypatch.setattr(bench.generate, "ACTIVITY_CHUNK", 300)
+    summary = generate_organisation(factor=TINY, today=date(2026, 11, 21))
+    assert Activity.objects.count() == summary["counts"]["activities"] == counts_for(TINY)["activities"]
+    assert Activity.branches.through.objects.count() >= Activity.objects.count()  # every activity has its branches
+    assert not Activity.objects.filter(branches__isnull=True).exists()
 
 
 def _fake_results() -> dict:
