@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
@@ -70,16 +71,29 @@ class RubricItemForm(forms.ModelForm):
                 field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                               else "form-control")
 
-    def fields_for_service(self) -> dict:
-        # `version` is the page's concurrency check, not an item field.
-        data = {k: v for k, v in self.cleaned_data.items() if k not in PARAM_FIELDS and k != "version"}
-        data["branch_kinds"] = list(data.get("branch_kinds") or [])
-        data["no_obligation"] = data.get("no_obligation") or self.instance.no_obligation
+    def _params(self) -> dict:
         params = {}
         for name in PARAM_FIELDS:
             value = self.cleaned_data.get(name)
             if value in (None, "", [], False):
                 continue
             params[name] = str(value) if registry.PARAMS[name].kind == "decimal" else value
-        data["params"] = params
+        return params
+
+    def _post_clean(self):
+        # The item is checked with the parameters as typed; their errors are shown on top of the form.
+        self.instance.params = self._params()
+        super()._post_clean()
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict") and "params" in errors.error_dict:
+            errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(errors.error_dict.pop("params"))
+        super()._update_errors(errors)
+
+    def fields_for_service(self) -> dict:
+        # `version` is the page's concurrency check, not an item field.
+        data = {k: v for k, v in self.cleaned_data.items() if k not in PARAM_FIELDS and k != "version"}
+        data["branch_kinds"] = list(data.get("branch_kinds") or [])
+        data["no_obligation"] = data.get("no_obligation") or self.instance.no_obligation
+        data["params"] = self._params()
         return data

@@ -146,7 +146,8 @@ def compute(quarter: Quarter, *, progress: Progress | None = None, as_of: date |
     branches = list(branch_qs.values("id", "code", "name", "kind", "unit_id").order_by("code"))
     groups = assign_groups(branches)
     branches = [b for b in branches if b["id"] in groups]
-    ctx = Context(quarter, {b["id"]: b for b in branches}, as_of or timezone.localdate())
+    ctx = Context(quarter, {b["id"]: b for b in branches}, as_of or timezone.localdate(),
+                  limited=branch_ids is not None)
     env = registry.Env(quarter, YearSettings.deadline_for(quarter.year), ctx.as_of)
     report(15, _("读取评分细则与排名分组"))
 

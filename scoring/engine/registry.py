@@ -274,7 +274,8 @@ def validate(item) -> dict[str, str]:
     allowed = set(item_params(item)) - set(FIELD_PARAMS)
     unknown = sorted(k for k, v in params.items() if k not in allowed and v not in (None, "", [], False))
     if unknown:
-        errors["params"] = gettext("该计分方式与数据来源不使用参数：%(names)s。") % {"names": "、".join(unknown)}
+        errors["params"] = gettext("该计分方式与数据来源不使用参数：%(names)s。") % {
+            "names": "、".join(str(PARAMS[k].label) if k in PARAMS else k for k in unknown)}
         return errors
     source = SOURCES.get(item.source)
     for name, value in params.items():

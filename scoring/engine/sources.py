@@ -115,9 +115,12 @@ def ref(model: str, pk: int, label: str, **shown_on) -> dict:
 class Context:
     """What every source needs, loaded once: the quarter, branches, and the year's pairs and partnerships."""
 
-    def __init__(self, quarter: Quarter, branches: dict[int, dict], as_of: date | None = None):
+    def __init__(self, quarter: Quarter, branches: dict[int, dict], as_of: date | None = None,
+                 limited: bool = False):
         self.quarter = quarter
         self.branches = branches
+        # Scoring a few branches (the branch home): counts are limited to their own owners.
+        self.limited = limited
         # A quarter still running is scored to date: only what was due by this day counts.
         self.as_of = min(quarter.end, as_of) if as_of else quarter.end
         self._pairs_of: dict[int, list[int]] | None = None
@@ -168,6 +171,18 @@ class Context:
         if self.running:
             out["to"] = self.as_of.isoformat()
         return out
+
+    def owned(self, qs, field: str, owners: str):
+        """`qs` limited to the rows of these branches' owners ("pairs", "partnerships" or "branches") when
+        only a few branches are scored; unchanged for a whole compile."""
+        if not self.limited:
+            return qs
+        if owners == "branches":
+            ids = list(self.branches)
+        else:
+            of = self.pairs_of() if owners == "pairs" else self.partnerships_of()
+            ids = sorted({o for b in self.branches for o in of.get(b, [])})
+        return qs.filter(**{f"{field}__in": ids})
 
     def pairs_of(self) -> dict[int, list[int]]:
         """{branch_id: [pair_id, ...]} of the quarter's year: lead branch and grassroots branches (1 query)."""
@@ -249,20 +264,22 @@ def _activity_label(r: dict) -> str:
 # --- pair and partnership activities ------------------------------------------------------------------
 
 def pair_joint_activities(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
-    counts = _counted(Activity.objects.filter(_activity_filter(ctx, q), kind__counts_as_joint=True,
-                                              pair__year=ctx.quarter.year), "pair_id", _measure(q))
+    counts = _counted(ctx.owned(Activity.objects.filter(_activity_filter(ctx, q), kind__counts_as_joint=True,
+                                                        pair__year=ctx.quarter.year), "pair", "pairs"),
+                      "pair_id", _measure(q))
     return _per_owner(ctx, ctx.pairs_of(), counts, "pairs", q)
 
 
 def partnership_joint_activities(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
-    counts = _counted(Activity.objects.filter(_activity_filter(ctx, q), kind__counts_as_joint=True,
-                                              partnership__year=ctx.quarter.year), "partnership_id", _measure(q))
+    counts = _counted(ctx.owned(Activity.objects.filter(_activity_filter(ctx, q), kind__counts_as_joint=True,
+                                                        partnership__year=ctx.quarter.year), "partnership",
+                                "partnerships"), "partnership_id", _measure(q))
     return _per_owner(ctx, ctx.partnerships_of(), counts, "partnerships", q)
 
 
 def branch_activities(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
-    counts = _counted(Activity.branches.through.objects.filter(_activity_filter(ctx, q, "activity__")),
-                      "branch_id", _measure(q, "activity__"))
+    counts = _counted(ctx.owned(Activity.branches.through.objects.filter(_activity_filter(ctx, q, "activity__")),
+                                "branch", "branches"), "branch_id", _measure(q, "activity__"))
     scope = ctx.scope(**ctx.extra(q)) if ctx.extra(q) else None
     by_count: dict[int, Fact] = {}  # one Fact per distinct count, shared by the branches that have it
     return {b: by_count.get(n) or by_count.setdefault(n, Fact(counts=[n], scope=scope))
@@ -436,8 +453,9 @@ def _on_time() -> Q:
 
 
 def project_tasks_on_time(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
-    by_pair = {r["project__pair_id"]: (r["due"], r["done"]) for r in ProjectTask.objects.filter(
-        project__pair__year=ctx.quarter.year, due_date__range=ctx.window).order_by().values(
+    tasks = ctx.owned(ProjectTask.objects.filter(project__pair__year=ctx.quarter.year, due_date__range=ctx.window),
+                      "project__pair", "pairs")
+    by_pair = {r["project__pair_id"]: (r["due"], r["done"]) for r in tasks.order_by().values(
         "project__pair_id").annotate(due=Count("pk"), done=Count("pk", filter=_on_time()))}
     facts: dict[int, Fact] = {}
     pairs_of = ctx.pairs_of()
@@ -484,8 +502,8 @@ def _dated_measure(q: Query, field: str):
 
 
 def problems_solved(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
-    counts = _counted(Problem.objects.filter(_problems(ctx.quarter.year, ctx.span(q))), "pair_id",
-                      _dated_measure(q, "solved_on"))
+    counts = _counted(ctx.owned(Problem.objects.filter(_problems(ctx.quarter.year, ctx.span(q))), "pair", "pairs"),
+                      "pair_id", _dated_measure(q, "solved_on"))
     return _per_owner(ctx, ctx.pairs_of(), counts, "pairs", q)
 
 
@@ -503,8 +521,8 @@ def _exchanges(year: int, span: tuple[date, date]) -> Q:
 
 def information_exchanges(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
     measure = Count("period_month", distinct=True) if q.unit == "months" else Count("pk")
-    counts = _counted(InformationExchange.objects.filter(_exchanges(ctx.quarter.year, ctx.span(q))), "partnership_id",
-                      measure)
+    counts = _counted(ctx.owned(InformationExchange.objects.filter(_exchanges(ctx.quarter.year, ctx.span(q))),
+                                "partnership", "partnerships"), "partnership_id", measure)
     return _per_owner(ctx, ctx.partnerships_of(), counts, "partnerships", q)
 
 
@@ -521,9 +539,13 @@ def _exchanges_evidence(quarter: Quarter, branch_id: int, scope: dict) -> list[d
 
 
 def joint_meetings(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
-    rows = JointMeeting.objects.filter(date__range=ctx.span(q)).filter(
-        Q(pair__year=ctx.quarter.year) | Q(partnership__year=ctx.quarter.year)).order_by().values(
-        "pair_id", "partnership_id").annotate(n=_dated_measure(q, "date"))
+    meetings = JointMeeting.objects.filter(date__range=ctx.span(q)).filter(
+        Q(pair__year=ctx.quarter.year) | Q(partnership__year=ctx.quarter.year))
+    if ctx.limited:
+        meetings = meetings.filter(Q(pk__in=ctx.owned(JointMeeting.objects.all(), "pair", "pairs").values("pk"))
+                                   | Q(pk__in=ctx.owned(JointMeeting.objects.all(), "partnership", "partnerships")
+                                       .values("pk")))
+    rows = meetings.order_by().values("pair_id", "partnership_id").annotate(n=_dated_measure(q, "date"))
     by_pair, by_partnership = defaultdict(int), defaultdict(int)
     for r in rows:
         if r["pair_id"]:
@@ -569,6 +591,7 @@ def overdue_rectifications(ctx: Context, q: Query = PLAIN) -> dict[int, Fact]:
     """Few rows (open findings), so their ids are kept: rectifications move on after the quarter is
     published (only visits and findings are locked with it)."""
     qs = _overdue(ctx.as_of)
+    qs = None if qs is None else ctx.owned(qs, "branch", "branches")
     ids: dict[int, list[int]] = defaultdict(list)
     for branch_id, pk in ([] if qs is None else qs.order_by("deadline", "id").values_list("branch_id", "id")):
         ids[branch_id].append(pk)

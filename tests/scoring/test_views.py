@@ -208,3 +208,25 @@ def test_rubric_page_copies_edits_and_activates_next_years_version(client, world
     admin.post(reverse("scoring:rubric_activate", args=[new.pk]))
     assert Rubric.objects.get(pk=new.pk).status == Rubric.Status.ACTIVE
     assert Rubric.objects.get(pk=rubric.pk).status == Rubric.Status.ACTIVE  # 2026 still in force for 2026
+
+
+def test_rubric_page_says_what_each_item_counts_and_the_form_sets_its_parameters(client, world):
+    admin = client_for(client, world["admin"])
+    rubric = Rubric.objects.get()
+    page = admin.get(reverse("scoring:rubric_detail", args=[rubric.pk])).content.decode()
+    assert "计分口径：统计本季度结对共建活动的记录次数，每个共建对子目标 1" in page
+    item = rubric.items.get(code="P1")
+    data = {"section": item.section_id, "code": "P1", "name": "结对共建活动", "mode": "base", "max_points": "10",
+            "method": "count_target", "source": "pair_joint_activities", "target": "2", "deduction": "",
+            "no_obligation": "na", "unit": "months", "window": "year", "rule": "每月开展", "sort_order": "0",
+            "version": item.version}
+    response = admin.post(reverse("scoring:rubric_item_edit", args=[rubric.pk, item.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item.refresh_from_db()
+    assert item.params == {"unit": "months", "window": "year"} and item.no_obligation == "na"
+    assert "覆盖的月份数" in item.says and "不适用" in item.says
+    bad = dict(data, method="ratio", source="project_tasks_on_time", version=item.version)
+    html = admin.post(reverse("scoring:rubric_item_edit", args=[rubric.pk, item.pk]), bad).content.decode()
+    assert "不使用参数：计数方式、统计区间" in html
+    item.refresh_from_db()
+    assert item.method == "count_target"
