@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from branches import freshness
-from branches.models import Branch, Role
+from branches.models import Branch, Member, Role
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,11 @@ class Person:
         order = [Role.Kind.ORG_ADMIN, Role.Kind.SECRETARY, Role.Kind.COMMITTEE, Role.Kind.DEPARTMENT,
                  Role.Kind.INSPECTOR, Role.Kind.VIEWER]
         return min(self.roles, key=lambda r: order.index(r.kind), default=None)
+
+    def member_in(self, branch_ids) -> Member | None:
+        """This person's own party-member record, if it belongs to one of `branch_ids` (from the roles)."""
+        ids = set(branch_ids)
+        return next((r.member for r in self.roles if r.member_id and r.member.branch_id in ids), None)
 
     @property
     def own_branches(self) -> list[Branch]:

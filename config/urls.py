@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from config import history_views, media_views, profile_views, views
+from config import history_views, media_views, profile_views, pwa_views, views
 
 handler400 = "config.views.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", pwa_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa_views.manifest, name="manifest"),
+    path("offline/", pwa_views.offline, name="offline"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", profile_views.profile, name="profile"),

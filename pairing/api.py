@@ -706,8 +706,8 @@ class ActivityKindViewSet(ScopedReadOnlyViewSet):
 class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
-        fields = ["id", "activity", "file", "thumbnail", "original_name", "content_type", "size", "uploaded_by",
-                  "uploaded_at"]
+        fields = ["id", "activity", "kind", "file", "thumbnail", "original_name", "content_type", "size",
+                  "uploaded_by", "uploaded_at"]
         read_only_fields = fields
 
 
@@ -741,6 +741,8 @@ class ActivityWriteSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     files = serializers.ListField(child=serializers.FileField(), required=False,
                                   help_text=gettext_lazy("佐证文件（multipart），与页面相同的类型和大小检查"))
+    file_kinds = serializers.ListField(child=serializers.ChoiceField(choices=Evidence.Kind.choices), required=False,
+                                       help_text=gettext_lazy("每个佐证文件的类别，与 files 顺序相同；缺省时照片为现场照片，其余为文件"))
 
 
 class ActivityFilter(filters.FilterSet):
@@ -788,14 +790,18 @@ class ActivityViewSet(OfficerWriteMixin, ScopedModelViewSet):
     def create_record(self, data):
         branch = data.pop("owner_branch", None)
         files = data.pop("files", None)
+        kinds = data.pop("file_kinds", None)
         if branch is None:
             raise DjangoValidationError({"owner_branch": [_("请选择填报支部。")]})
-        return pairing_services.log_activity(user=self.request.user, branch=branch, data=data, files=files)
+        return pairing_services.log_activity(user=self.request.user, branch=branch, data=data, files=files,
+                                             file_kinds=kinds)
 
     def update_record(self, instance, data):
         data.pop("owner_branch", None)
         files = data.pop("files", None)
-        return pairing_services.update_activity(user=self.request.user, activity=instance, data=data, files=files)
+        kinds = data.pop("file_kinds", None)
+        return pairing_services.update_activity(user=self.request.user, activity=instance, data=data, files=files,
+                                                file_kinds=kinds)
 
     def delete_record(self, instance):
         pairing_services.delete_activity(user=self.request.user, activity=instance)
@@ -806,6 +812,8 @@ class EvidenceUploadSerializer(serializers.Serializer):
                                             queryset=Activity.objects.all())
     files = serializers.ListField(child=serializers.FileField(), allow_empty=True,
                                   help_text=gettext_lazy("一个或多个文件（multipart），按内容检查类型"))
+    file_kinds = serializers.ListField(child=serializers.ChoiceField(choices=Evidence.Kind.choices), required=False,
+                                       help_text=gettext_lazy("每个文件的类别，与 files 顺序相同"))
 
 
 class EvidenceFilter(filters.FilterSet):
@@ -835,10 +843,14 @@ class EvidenceViewSet(OfficerWriteMixin, ScopedCreateReadDeleteViewSet):
     @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer},
                    responses={201: EvidenceSerializer(many=True)})
     def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def create_response(self, request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         created = pairing_services.add_evidence(user=request.user, activity=serializer.validated_data["activity"],
-                                                files=serializer.validated_data["files"])
+                                                files=serializer.validated_data["files"],
+                                                file_kinds=serializer.validated_data.get("file_kinds"))
         data = EvidenceSerializer(created, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 

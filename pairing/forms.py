@@ -75,11 +75,14 @@ class JointSelect(forms.Select):
     page ticks them when the pair is chosen."""
 
     option_branches: dict[str, str] = {}
+    option_orgs: dict[str, str] = {}
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
         if str(value) in self.option_branches:
             option["attrs"]["data-branches"] = self.option_branches[str(value)]
+        if str(value) in self.option_orgs:
+            option["attrs"]["data-org"] = self.option_orgs[str(value)]
         return option
 
 
@@ -116,6 +119,8 @@ class ActivityForm(BootstrapMixin, forms.Form):
         self.fields["joint"].choices = choices
         self.fields["joint"].widget.option_branches = {
             f"pair:{p.pk}": " ".join(str(b.pk) for b in p.branches if b.pk != branch.pk) for p in pairs}
+        self.fields["joint"].widget.option_orgs = {
+            f"partnership:{p.pk}": str(p.external_org_id) for p in partnerships}
         self._owners = {f"pair:{p.pk}": p for p in pairs} | {f"partnership:{p.pk}": p for p in partnerships}
         if not partners:
             del self.fields["branches"]
@@ -131,6 +136,10 @@ class ActivityForm(BootstrapMixin, forms.Form):
         data["guest_count"] = data.get("guest_count") or 0
         data.pop("files", None)
         return data
+
+    def file_kinds(self) -> list[str]:
+        """The evidence type of each file, in the order the files were sent (现场照片 / 签到表 / 文件)."""
+        return self.data.getlist("file_kinds") if hasattr(self.data, "getlist") else []
 
     @property
     def files_to_choose_again(self) -> int:

@@ -502,10 +502,16 @@ class Activity(VersionedModel):
 class Evidence(models.Model):
     """An evidence file of an activity: a photo, a PDF, a Word or Excel file, checked by content."""
 
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("现场照片")
+        SIGN_IN = "sign_in", _("签到表")
+        DOCUMENT = "document", _("文件")
+
     activity = models.ForeignKey(Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
     thumbnail = models.ImageField(_("缩略图"), upload_to="evidence/thumbs/%Y/%m/", blank=True)
     original_name = models.CharField(_("原文件名"), max_length=255)
+    kind = models.CharField(_("佐证类别"), max_length=10, choices=Kind.choices, default=Kind.PHOTO)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小(字节)"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

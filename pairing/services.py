@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from branches.access import person_for
 from branches.models import Branch, ExternalOrganization, Member
 from branches.periods import Quarter, validate_year
+from config.atomic_files import files_with_transaction, track
 from config.concurrency import StaleRecordError, save_versioned
 from pairing import uploads
 from pairing.models import (
@@ -295,15 +296,35 @@ def _raise(errors: dict) -> None:
 # --- activities and evidence -------------------------------------------------------------------
 
 
-def _store_evidence(*, activity: Activity, checked: Iterable[uploads.CheckedFile], user) -> list[Evidence]:
+def evidence_kinds(checked: Sequence[uploads.CheckedFile], kinds: Sequence[str] | None,
+                   field: str = "files") -> list[str]:
+    """The type of each file (现场照片 / 签到表 / 文件) in the order sent; a file without one is a photo
+    when it is an image, else a document."""
+    allowed = set(Evidence.Kind.values)
+    kinds = list(kinds or [])
+    bad = [k for k in kinds if k and k not in allowed]
+    if bad:
+        raise ValidationError({field: [_("佐证类别“%(kind)s”无效，应为现场照片、签到表或文件。") % {"kind": bad[0]}]})
+    result = []
+    for index, item in enumerate(checked):
+        given = kinds[index] if index < len(kinds) else ""
+        result.append(given or (Evidence.Kind.PHOTO if item.is_image else Evidence.Kind.DOCUMENT))
+    return result
+
+
+def _store_evidence(*, activity: Activity, checked: Sequence[uploads.CheckedFile], user,
+                    kinds: Sequence[str] | None = None) -> list[Evidence]:
+    """Write the files and their rows; the files are removed again if the transaction rolls back."""
     created = []
-    for item in checked:
+    for item, kind in zip(checked, evidence_kinds(checked, kinds), strict=True):
         evidence = Evidence(activity=activity, original_name=item.original_name, content_type=item.content_type,
-                            size=item.size, uploaded_by=user)
+                            size=item.size, uploaded_by=user, kind=kind)
         evidence.file.save(item.stored_name(), uploads.stored_content(item), save=False)
+        track(evidence.file)
         thumbnail = uploads.make_thumbnail(item)
         if thumbnail is not None:
             evidence.thumbnail.save(thumbnail.name, thumbnail, save=False)
+            track(evidence.thumbnail)
         evidence.save()
         created.append(evidence)
     return created
@@ -323,7 +344,8 @@ def _delete_files_on_commit(*fields) -> None:
 
 
 def _apply_activity(activity: Activity, *, user, branch: Branch, data: dict,
-                    files: Iterable[UploadedFile] | None, existing_files: int) -> Activity:
+                    files: Iterable[UploadedFile] | None, existing_files: int,
+                    file_kinds: Sequence[str] | None = None) -> Activity:
     from pairing.selectors import pair_branch_ids, pair_of_branch
 
     errors: dict = {}
@@ -378,14 +400,14 @@ def _apply_activity(activity: Activity, *, user, branch: Branch, data: dict,
     if not isinstance(guest_count, int) or guest_count < 0:
         _add(errors, "guest_count", _("其他参加人数须为不小于 0 的整数。"))
         guest_count = 0
+    checked = []
     if files:
         try:
             checked = uploads.check_files(files, already=existing_files)
+            evidence_kinds(checked, file_kinds)
         except ValidationError as exc:
             _merge(errors, exc)
             checked = []
-    else:
-        checked = []
     _add_lock_errors(errors, day)
     _raise(errors)
 
@@ -401,28 +423,31 @@ def _apply_activity(activity: Activity, *, user, branch: Branch, data: dict,
     activity.save()
     activity.branches.set(list(chosen.values()))
     activity.attendees.set(attendees)
-    _store_evidence(activity=activity, checked=checked, user=user)
+    _store_evidence(activity=activity, checked=checked, user=user, kinds=file_kinds)
     return activity
 
 
-@transaction.atomic
-def log_activity(*, user, branch: Branch, data: dict, files: Iterable[UploadedFile] | None = None) -> Activity:
+@files_with_transaction()
+def log_activity(*, user, branch: Branch, data: dict, files: Iterable[UploadedFile] | None = None,
+                 file_kinds: Sequence[str] | None = None) -> Activity:
     """Log an activity of `branch`. `data`: date, kind, title, branches, pair?, partnership?, attendees,
     guest_count, location, summary. The own branch always takes part; partner branches make it the
     pair's joint activity, and choosing the pair with none of its partner branches ticked adds them."""
     _ensure_branch(user, branch)
     activity = Activity(owner_branch=branch, created_by=_author(user))
-    return _apply_activity(activity, user=user, branch=branch, data=data, files=files, existing_files=0)
+    return _apply_activity(activity, user=user, branch=branch, data=data, files=files, existing_files=0,
+                           file_kinds=file_kinds)
 
 
-@transaction.atomic
-def update_activity(*, user, activity: Activity, data: dict, files: Iterable[UploadedFile] | None = None) -> Activity:
+@files_with_transaction()
+def update_activity(*, user, activity: Activity, data: dict, files: Iterable[UploadedFile] | None = None,
+                    file_kinds: Sequence[str] | None = None) -> Activity:
     if not can_edit_activity(user, activity):
         raise _deny()
     stored = Activity.objects.select_for_update().get(pk=activity.pk)
     ensure_open(stored.date)
     return _apply_activity(activity, user=user, branch=activity.owner_branch, data=data, files=files,
-                           existing_files=stored.evidence.count())
+                           existing_files=stored.evidence.count(), file_kinds=file_kinds)
 
 
 @transaction.atomic
@@ -437,8 +462,9 @@ def delete_activity(*, user, activity: Activity) -> None:
     activity.delete()
 
 
-@transaction.atomic
-def add_evidence(*, user, activity: Activity, files: Iterable[UploadedFile]) -> list[Evidence]:
+@files_with_transaction()
+def add_evidence(*, user, activity: Activity, files: Iterable[UploadedFile],
+                 file_kinds: Sequence[str] | None = None) -> list[Evidence]:
     if not can_edit_activity(user, activity):
         raise _deny()
     ensure_open(activity.date)
@@ -446,7 +472,7 @@ def add_evidence(*, user, activity: Activity, files: Iterable[UploadedFile]) -> 
     if not files:
         raise ValidationError({"files": [_("请选择要上传的文件。")]})
     checked = uploads.check_files(files, already=activity.evidence.count())
-    return _store_evidence(activity=activity, checked=checked, user=user)
+    return _store_evidence(activity=activity, checked=checked, user=user, kinds=file_kinds)
 
 
 @transaction.atomic
@@ -464,7 +490,7 @@ def delete_evidence(*, user, evidence: Evidence) -> None:
 PLAN_FIELDS = ("goals", "measures", "timeline", "lead_responsibilities", "partner_responsibilities")
 
 
-@transaction.atomic
+@files_with_transaction()
 def file_annual_plan(*, user, owner: Pair | Partnership, data: dict, document: UploadedFile | None = None,
                      expected_version: int | None = None) -> AnnualPlan:
     """File (备案) or revise the annual plan of a pair or partnership. The filing date is set the first
@@ -491,6 +517,7 @@ def file_annual_plan(*, user, owner: Pair | Partnership, data: dict, document: U
     old_document = plan.document if plan.pk and plan.document else None
     if checked is not None:
         plan.document.save(checked.stored_name(), uploads.stored_content(checked), save=False)
+        track(plan.document)
         if old_document:
             _delete_files_on_commit(old_document)
     plan.full_clean()
@@ -683,7 +710,7 @@ def solve_problem(*, user, problem: Problem, solution: str, solved_on: date | No
 MEETING_FIELDS = ("topic", "attendees", "minutes", "decisions")
 
 
-@transaction.atomic
+@files_with_transaction()
 def record_meeting(*, user, owner: Pair | Partnership | None = None, data: dict,
                    file: UploadedFile | None = None, meeting: JointMeeting | None = None) -> JointMeeting:
     """Record (or correct) a joint meeting 联席会 of a pair or partnership."""
@@ -710,6 +737,7 @@ def record_meeting(*, user, owner: Pair | Partnership | None = None, data: dict,
         if meeting.file:
             _delete_files_on_commit(meeting.file)
         meeting.file.save(checked.stored_name(), uploads.stored_content(checked), save=False)
+        track(meeting.file)
     meeting.full_clean()
     meeting.save()
     return meeting
@@ -726,7 +754,7 @@ def delete_meeting(*, user, meeting: JointMeeting) -> None:
 # --- information exchanges ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@files_with_transaction()
 def record_information_exchange(*, user, partnership: Partnership | None = None, data: dict,
                                 file: UploadedFile | None = None,
                                 exchange: InformationExchange | None = None) -> InformationExchange:
@@ -776,6 +804,7 @@ def record_information_exchange(*, user, partnership: Partnership | None = None,
         if exchange.file:
             _delete_files_on_commit(exchange.file)
         exchange.file.save(checked.stored_name(), uploads.stored_content(checked), save=False)
+        track(exchange.file)
     exchange.full_clean()
     try:
         with transaction.atomic():

@@ -2,8 +2,9 @@
 
 Allowed: photos (JPEG, PNG, WebP, HEIC when detectable), PDF, Word and Excel (DOCX/XLSX, which are zip
 packages holding `word/` or `xl/`, and the legacy OLE DOC/XLS). Anything else -- a renamed executable,
-an archive, a script -- is refused with a Chinese message naming the file. Images are also opened with
-Pillow to make sure they decode, and get a small JPEG thumbnail with the EXIF orientation applied.
+an archive, a script -- is refused with a Chinese message naming the file. An image's pixel count is
+read from its header and checked before anything is decoded; images are then opened with Pillow to make
+sure they decode, and get a small JPEG thumbnail with the EXIF orientation applied.
 Stored names are random; the original name is kept on the record.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import uuid
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -108,6 +110,39 @@ def _detect(upload: UploadedFile, name: str) -> str | None:
     return None
 
 
+def _pixel_count_error(upload: UploadedFile, name: str) -> ValidationError | None:
+    """Refuse an image with too many pixels from its header alone, before anything is decoded: a
+    tiny PNG can announce 12000x12000 pixels and take gigabytes to thumbnail."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        width = height = 0
+        too_many = True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    else:
+        too_many = width * height > settings.EVIDENCE_MAX_IMAGE_PIXELS
+    finally:
+        upload.seek(0)
+    if not too_many:
+        return None
+    limit = settings.EVIDENCE_MAX_IMAGE_PIXELS // 10000
+    if width:
+        return ValidationError(
+            _("图片“%(name)s”有 %(width)s×%(height)s 像素，超过每张 %(limit)s 万像素的上限，已拒绝。请缩小后再上传。")
+            % {"name": name, "width": width, "height": height, "limit": limit, "megapixels": limit // 100},
+            code="too_many_pixels",
+        )
+    return ValidationError(
+        _("图片“%(name)s”的像素数超过每张 %(limit)s 万像素的上限，已拒绝。请缩小后再上传。") % {"name": name, "limit": limit, "megapixels": limit // 100},
+        code="too_many_pixels",
+    )
+
+
 def _verify_image(upload: UploadedFile) -> bool:
     upload.seek(0)
     try:
@@ -140,6 +175,8 @@ def check_file(upload: UploadedFile, *, max_bytes: int | None = None) -> Checked
             % {"name": name},
             code="bad_type",
         )
+    if content_type in PILLOW_DECODES and (too_big := _pixel_count_error(upload, name)) is not None:
+        raise too_big
     if content_type in PILLOW_DECODES and not _verify_image(upload):
         raise ValidationError(_("图片“%(name)s”已损坏或无法识别。") % {"name": name}, code="bad_image")
     extension = IMAGE_TYPES.get(content_type) or DOCUMENT_TYPES[content_type]
@@ -192,6 +229,8 @@ def make_thumbnail(checked: CheckedFile) -> ContentFile | None:
     checked.upload.seek(0)
     try:
         with Image.open(checked.upload) as image:
+            # A JPEG can be decoded straight at a fraction of its size: a phone photo never needs full memory.
+            image.draft("RGB", (THUMBNAIL_SIZE[0] * 2, THUMBNAIL_SIZE[1] * 2))
             image = ImageOps.exif_transpose(image)
             if image.mode not in ("RGB", "L"):
                 background = Image.new("RGB", image.size, (255, 255, 255))

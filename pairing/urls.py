@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/new/", views.activity_create, name="activity_create"),
+    path("outbox/", views.outbox, name="outbox"),
     path("activities/<id:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<id:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<id:pk>/delete/", views.activity_delete, name="activity_delete"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from branches.access import person_for
 from branches.models import Branch, Role
+from config.atomic_files import files_with_transaction, track
 from config.concurrency import stale_error_for
 from pairing.uploads import check_files, stored_content
 from supervision.models import (
@@ -290,13 +291,15 @@ def _store_files(model, files, *, by, already: int = 0, **link) -> list:
         raise ValidationError({"files": _("每项最多上传 %(max)s 个佐证文件（已有 %(already)s 个，本次选择了 %(count)s 个）。") % {
             "max": max_files, "already": already, "count": len(files)}})
     checked = check_files(files, field="files", max_files=already + len(files))
-    return [
-        model.objects.create(
+    created = []
+    for item in checked:
+        row = model.objects.create(
             file=stored_content(item), original_name=item.original_name, content_type=item.content_type,
             size=item.size, uploaded_by=by, **link,
         )
-        for item in checked
-    ]
+        track(row.file)
+        created.append(row)
+    return created
 
 
 def add_finding(*, visit: Visit, kind: str, title: str, text: str = "", mode: str = Finding.Mode.BASE,
@@ -317,7 +320,7 @@ def add_finding(*, visit: Visit, kind: str, title: str, text: str = "", mode: st
         errors["deadline"] = _("整改期限不能早于督导日期。")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with files_with_transaction():
         finding = Finding.objects.create(visit=visit, kind=kind, title=title, text=text or "", mode=mode)
         _store_files(FindingEvidence, files, by=by, finding=finding)
         if kind == Finding.Kind.SHORTCOMING:
@@ -411,7 +414,7 @@ def transition_rectification(*, rectification: Rectification, to_state: str, by,
                              at: datetime | None = None, recheck_on: date | None = None,
                              expected_version: int | None = None) -> Rectification:
     """Move a rectification to `to_state`, recording who and when; refuses transitions not allowed."""
-    with transaction.atomic():
+    with files_with_transaction():
         current = Rectification.objects.select_for_update().get(pk=rectification.pk)
         if expected_version is not None and current.version != expected_version:
             # Someone moved it meanwhile (the state machine may still allow this step: not silently).

@@ -11,6 +11,7 @@ from .org import (
     YearSettings,
 )
 from .reminders import REMINDER_KINDS, MutedReminder
+from .submissions import SubmissionKey
 
 __all__ = [
     "AssessmentContent",
@@ -28,6 +29,7 @@ __all__ = [
     "PartyGroup",
     "REMINDER_KINDS",
     "Role",
+    "SubmissionKey",
     "Unit",
     "YearSettings",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -12,10 +13,12 @@ from knox.auth import TokenAuthentication
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from branches.access import Person, person_for, visible_branches
 from branches.params import parse_id
+from config import idempotency
 from config.api.exceptions import PreconditionRequired, api_exception_handler
 from config.api.filters import CheckedFilterBackend
 from config.api.pagination import StandardPagination
@@ -161,10 +164,39 @@ class ScopedMixin:
         raise NotImplementedError
 
 
+def create_once(request, create):
+    """Run an API create once per `Idempotency-Key` header (config.idempotency); without the header,
+    every request creates. A resend answers the first 201 again, with `Idempotent-Replayed: true`."""
+    key = request.headers.get(idempotency.HEADER)
+    if key is None:
+        return create()
+    if not idempotency.valid_key(key):
+        raise serializers.ValidationError(
+            {idempotency.HEADER: [_("Idempotency-Key 须为 16 至 64 位字母、数字、“-”或“_”。")]})
+
+    def replay(previous):
+        response = Response(json.loads(bytes(previous.body) or b"null"), status=previous.status)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+    def reused():
+        return Response({"detail": _("该 Idempotency-Key 已用于另一个接口地址。")}, status=status.HTTP_409_CONFLICT)
+
+    return idempotency.run_once(
+        user=request.user, key=key, path=request.path, run=create,
+        keep=lambda response: 200 <= response.status_code < 300,
+        answer=lambda response: (JSONRenderer().render(response.data), "application/json"),
+        replay=replay, reused=reused,
+    )
+
+
 class ServiceCreateMixin:
-    """POST: the write serializer checks types, `create_record` calls the service."""
+    """POST: the write serializer checks types, `create_record` calls the service; idempotent with a key."""
 
     def create(self, request, *args, **kwargs):
+        return create_once(request, lambda: self.create_response(request))
+
+    def create_response(self, request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = self.create_record(dict(serializer.validated_data))

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.idempotency.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -169,6 +170,8 @@ STORAGES = {
 # Evidence uploads: checked by content, not by name.
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 9)
+# Pixels of one image (50 megapixels: the largest phone cameras); checked from the header before decoding.
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -272,6 +275,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectTaskStatusEnum": "pairing.models.ProjectTask.Status",
         "ProblemStatusEnum": "pairing.models.Problem.Status",
         "InformationExchangeKindEnum": "pairing.models.InformationExchange.Kind",
+        "EvidenceKindEnum": "pairing.models.Evidence.Kind",
         "RubricStatusEnum": "scoring.models.Rubric.Status",
         "RubricItemModeEnum": "scoring.models.RubricItem.Mode",
         "RankingSnapshotStatusEnum": "scoring.models.RankingSnapshot.Status",

@@ -125,6 +125,16 @@ def _activity_form(request, *, branch, year, data=None, files=None, initial=None
                         partnerships=partnerships, initial=initial, current_kind_id=current_kind_id)
 
 
+def _form_texts() -> dict:
+    """What the activity form's script shows, in the reader's language."""
+    return {
+        "kinds": [[value, str(label)] for value, label in Evidence.Kind.choices],
+        "kind": _("佐证类别"), "remove": _("移除"), "chosen": _("已选择 {n} 个文件"),
+        "sending": _("正在发送…"), "save": _("保存"), "untitled": _("（未填标题）"),
+        "failed": _("发送失败，请稍后重试"),
+    }
+
+
 def _preselect(request: HttpRequest, branch, year: int) -> dict:
     """Opened from a pair or partnership page (`?pair=ID` / `?partnership=ID`): preselect it and the partner."""
     initial: dict = {"date": today(), "guest_count": 0}
@@ -152,7 +162,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 activity = services.log_activity(user=request.user, branch=branch, data=form.service_data(),
-                                                 files=form.cleaned_data["files"])
+                                                 files=form.cleaned_data["files"], file_kinds=form.file_kinds())
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -161,7 +171,14 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     else:
         form = _activity_form(request, branch=branch, year=year, initial=_preselect(request, branch, year))
     return render(request, "pairing/activity_form.html", {"form": form, "branch": branch, "activity": None,
-                                                          "bq": branch_query(request, branch)})
+                                                          "bq": branch_query(request, branch),
+                                                          "form_texts": _form_texts()})
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    """What waits on this phone to be sent; the list itself is kept and drawn by static/js/outbox_page.js."""
+    return render(request, "pairing/outbox.html")
 
 
 @login_required
@@ -197,7 +214,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 expect_form_version(form, activity)
                 services.update_activity(user=request.user, activity=activity, data=form.service_data(),
-                                         files=form.cleaned_data["files"])
+                                         files=form.cleaned_data["files"], file_kinds=form.file_kinds())
             except StaleRecordError as exc:
                 show_stale(form, exc)
                 form.add_service_errors(exc)
@@ -220,6 +237,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         add_version_field(form, activity)
     return render(request, "pairing/activity_form.html", {
         "form": form, "branch": branch, "activity": activity, "evidence": list(activity.evidence.all()),
+        "form_texts": _form_texts(),
     })
 
 
@@ -249,7 +267,8 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            created = services.add_evidence(user=request.user, activity=activity, files=form.cleaned_data["files"])
+            created = services.add_evidence(user=request.user, activity=activity, files=form.cleaned_data["files"],
+                                            file_kinds=request.POST.getlist("file_kinds"))
         except ValidationError as exc:
             message_errors(request, exc)
         else:

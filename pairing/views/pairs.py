@@ -79,6 +79,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     log_branch = next((b for b in data["branches"] if b.pk in person.branch_ids), pair.lead_branch)
     return render(request, "pairing/pair_detail.html", {
         **data, "can_edit": services.can_edit_owner(request.user, pair), "log_branch": log_branch,
+        "me": person.member_in(b.pk for b in data["branches"]),
     })
 
 
@@ -200,6 +201,7 @@ def _project_card(request: HttpRequest, project) -> HttpResponse:
         task.is_overdue = bool(task.status != "done" and task.due_date and task.due_date < today())
     return render(request, "pairing/partials/project_card.html", {
         "project": project, "tasks": tasks, "can_edit": services.can_edit_owner(request.user, project.pair),
+        "me": person_for(request.user).member_in(b.pk for b in project.pair.branches),
     })
 
 
@@ -262,8 +264,14 @@ def _task_page(request: HttpRequest, pk: int, *, form_class, title: str, success
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """`?me=1` (我来领办): the form comes with the person's own member record chosen as claimant."""
+    initial = None
+    if request.GET.get("me"):
+        task = selectors.get_or_404(selectors.tasks_for(request.user), pk)
+        me = person_for(request.user).member_in(b.pk for b in task.project.pair.branches)
+        initial = {"claimant": me.pk} if me else None
     return _task_page(
-        request, pk, form_class=ClaimForm, title=_("领办任务"), success=_("任务已领办。"),
+        request, pk, form_class=ClaimForm, title=_("领办任务"), success=_("任务已领办。"), initial=initial,
         form_kwargs=lambda task: {"branches": task.project.pair.branches},
         save=lambda task, data: services.claim_task(user=request.user, task=task, claimant=data["claimant"],
                                                      commitment=data["commitment"], claimed_on=data["claimed_on"]),

@@ -1,5 +1,7 @@
 """On a 375 px phone, choosing the pair of a joint activity ticks the partner branch and opens its roster."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from PIL import Image
@@ -20,6 +22,8 @@ pytestmark = [
     pytest.mark.browser,
     needs_chromium,
 ]
+# An activity's own page (not /work/activities/new/, which the form is on).
+RECORD_PAGE = re.compile(r".*/work/activities/\d+/$")
 
 
 def test_choosing_the_pair_ticks_its_partner_branch(live_server, transactional_db, phone, tmp_path):
@@ -58,7 +62,7 @@ def test_choosing_the_pair_ticks_its_partner_branch(live_server, transactional_d
     page.set_input_files("#id_files", [str(photo)])
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/work/activities/*/")
+    page.wait_for_url(RECORD_PAGE)
     assert "活动“联合开展主题党日”已登记" in page.content()
     activity = Activity.objects.get(title="联合开展主题党日")
     assert activity.pair == pair and set(activity.branches.all()) == {grassroots, lead}

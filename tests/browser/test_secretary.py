@@ -1,5 +1,7 @@
 """A branch secretary on a phone: log in, log an activity with two photos, see it listed and counted."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from PIL import Image
@@ -57,10 +59,11 @@ def test_secretary_logs_an_activity_with_two_photos_on_a_phone(live_server, tran
     page.fill("#id_location", "曲堤管理区会议室")
     page.fill("#id_summary", "重温入党誓词，交流生产难题。")
     page.set_input_files("#id_files", photos)
+    page.wait_for_function(f"document.querySelectorAll('#ws-chosen-files li').length === {len(photos)}")
     assert "合影.png" in page.inner_text("#ws-chosen-files")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="保存").click()
-    page.wait_for_url("**/work/activities/*/")
+    page.wait_for_url(re.compile(r".*/work/activities/\d+/$"))
     assert "活动“联合开展主题党日”已登记" in page.content()
     assert page.locator("img.thumb").count() == 2
     page.locator("img.thumb").last.scroll_into_view_if_needed()
