@@ -48,6 +48,13 @@ def _rectifications(branch_ids: list[int], year: int, as_of: date) -> dict:
                         overdue=Count("id", filter=~Q(state=Rectification.State.CLOSED) & Q(deadline__lt=as_of)))
 
 
+def _joint_done(*, as_of: date, **owner) -> int:
+    """Joint activities of a pair or partnership from the start of its year to `as_of` (a past quarter's
+    report counts to that quarter's end, not to today)."""
+    return Activity.objects.filter(kind__counts_as_joint=True, date__year=as_of.year, date__lte=as_of,
+                                   **owner).count()
+
+
 def _mode(row: dict) -> str:
     if row["pair_id"]:
         return _("结对共建")
@@ -151,11 +158,13 @@ def unit_quarter_report(*, unit: Unit, quarter: Quarter, today: date) -> Report:
         ob = branch_obligations(branch=branch, year=quarter.year, today=as_of)
         for item in ob["pairs"]:
             rows.append([branch.name, _("结对共建"), "、".join(b.name for b in item["partners"]),
-                         item["activities"]["in_quarter"], item["activities"]["done"], item["activities"]["expected"]])
+                         item["activities"]["in_quarter"], _joint_done(pair=item["pair"], as_of=as_of),
+                         item["activities"]["expected"]])
         for item in ob["partnerships"]:
             rows.append([branch.name, _("党建共建"), item["partnership"].external_org.name,
-                         item["activities"]["in_quarter"], item["activities"]["done"], item["activities"]["expected"]])
-    report.table([_("党支部"), _("模式"), _("共建对象"), _("本季度活动"), _("全年累计"), _("进度要求")],
+                         item["activities"]["in_quarter"], _joint_done(partnership=item["partnership"], as_of=as_of),
+                         item["activities"]["expected"]])
+    report.table([_("党支部"), _("模式"), _("共建对象"), _("本季度活动"), _("截至季度末累计"), _("进度要求")],
                  rows or [[_("无"), "", "", 0, 0, 0]], caption=_("表1 共建活动进度"))
     report.heading(_("三、党建提质杯本季度排名"))
     results = quarter_results([b.pk for b in branches], quarter.year, upto=quarter.number).get(quarter.number, {})
