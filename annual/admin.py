@@ -12,19 +12,35 @@ from annual.models import (
 )
 
 
-class AnnualItemInline(admin.TabularInline):
+def _frozen(rubric) -> bool:
+    """A version that scored a published annual assessment keeps its rules; changes go into a copy."""
+    return rubric is not None and rubric.pk is not None and rubric.snapshots.exclude(
+        status=AnnualSnapshot.Status.DRAFT).exists()
+
+
+class _RubricPartInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class AnnualItemInline(_RubricPartInline):
     model = AnnualItem
-    extra = 0
 
 
-class JointRuleInline(admin.TabularInline):
+class JointRuleInline(_RubricPartInline):
     model = JointRule
-    extra = 0
 
 
-class GradeRuleInline(admin.TabularInline):
+class GradeRuleInline(_RubricPartInline):
     model = GradeRule
-    extra = 0
 
 
 @admin.register(AnnualRubric)
@@ -32,6 +48,12 @@ class AnnualRubricAdmin(SimpleHistoryAdmin):
     list_display = ("year", "version", "name", "status", "rollup")
     list_filter = ("year", "status")
     inlines = [AnnualItemInline, JointRuleInline, GradeRuleInline]
+
+    def has_change_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _frozen(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(AnnualManualScore)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from annual import engine, grading, services
-from annual.models import AnnualItem, AnnualRubric
+from annual.models import AnnualItem, AnnualRubric, AnnualSnapshot
 from branches.models import Role
 from tests.annual.conftest import make_annual_rubric
 from tests.factories import PairFactory, grassroots_branch, office_branch, user_with_role
@@ -100,3 +100,18 @@ def test_a_rubric_is_copied_to_a_new_version_and_activated_in_place_of_the_old(c
     client.force_login(user_with_role(Role.Kind.VIEWER))
     assert client.get(reverse("annual:rubric"), {"year": 2026}).status_code == 200
     assert client.post(reverse("annual:rubric_activate", args=[v1.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_rubric_that_scored_a_published_year_is_read_only_in_the_admin(admin_client):
+    rubric = make_annual_rubric(2025, [{"code": "B1", "kind": AnnualItem.Kind.BONUS, "method": "manual",
+                                        "max_points": D(5)}])
+    url = reverse("admin:annual_annualrubric_change", args=[rubric.pk])
+    assert 'name="name"' in admin_client.get(url).content.decode()
+    AnnualSnapshot.objects.create(year=2025, version=1, rubric=rubric, rubric_label=str(rubric),
+                                  status=AnnualSnapshot.Status.PUBLISHED)
+    page = admin_client.get(url)
+    assert page.status_code == 200 and 'name="name"' not in page.content.decode()
+    assert admin_client.post(url, {"name": "改过的"}).status_code == 403
+    rubric.refresh_from_db()
+    assert rubric.name == "测试年度细则"
