@@ -501,8 +501,9 @@ def file_annual_plan(*, user, owner: Pair | Partnership, data: dict, document: U
     if plan is None:
         plan = AnnualPlan(**{owner_field: owner}, year=owner.year)
     elif expected_version is None:
-        # The page was opened before anyone filed the plan: someone filed it meanwhile.
-        raise StaleRecordError()
+        # The page was opened before anyone filed the plan: someone filed it meanwhile. Sending the
+        # form again (it then carries this version) applies what was typed over their filing.
+        raise StaleRecordError(current_version=plan.version)
     errors: dict = {}
     if not _text(data, "goals"):
         _add(errors, "goals", _("请填写工作目标。"))

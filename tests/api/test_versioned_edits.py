@@ -11,7 +11,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from branches.models import AssessmentContent, Role
+from branches.models import AssessmentContent, PartyGroup, Role
 from config.concurrency import VersionedModel, is_versioned
 from pairing.models import ProjectTask
 from tests.factories import user_with_role
@@ -43,6 +43,8 @@ PAGES = [
      "topic"),
     ("information exchange", "exchange", "org_admin", "pairing:exchange_edit", lambda o: {"pk": o["exchange"].pk},
      "content"),
+    ("party group", "party_group", "org_admin", "branches:party_group_edit",
+     lambda o: {"branch_id": o["grass_a"].pk, "pk": o["party_group"].pk}, "name"),
     ("rubric item", "manual_item", "org_admin", "scoring:rubric_item_edit",
      lambda o: {"pk": o["rubric"].pk, "item_id": o["manual_item"].pk}, "name"),
 ]
@@ -72,6 +74,7 @@ API = [
 def edited(world):
     o = world.objects
     o["assessment"] = AssessmentContent.objects.create(unit=o["department_unit"], year=2026, title="考核内容甲")
+    o["party_group"] = PartyGroup.objects.create(branch=o["grass_a"], name="第一党小组")
     ProjectTask.objects.filter(pk=o["task_a"].pk).update(claimant=o["member_a"], commitment="按期完成", status=ProjectTask.Status.CLAIMED)
     o["task_a"].refresh_from_db()
     return world
@@ -112,7 +115,7 @@ def test_every_person_edited_model_is_versioned():
 
     # Rubric rows are versions themselves (copied, never edited in place); activity kinds are reference data.
     not_edited_in_place = {"scoring.rubric", "pairing.activitykind", "branches.duty"}
-    unversioned = [label for label in PERSON_EDITED_MODELS
+    unversioned = [label for label in [*PERSON_EDITED_MODELS, "branches.committeemember"]
                    if label not in not_edited_in_place and not is_versioned(apps.get_model(label))]
     assert unversioned == []
     assert issubclass(apps.get_model("pairing.activity"), VersionedModel)
@@ -304,3 +307,37 @@ def test_a_rectification_moved_meanwhile_is_not_moved_again_from_a_stale_page(ed
                        format="json").status_code == 409
     rectification.refresh_from_db()
     assert rectification.state == "rectifying"
+
+
+def test_a_stale_month_target_mark_is_refused_in_its_row_with_what_was_typed(edited):
+    from branches import services as branch_services
+
+    target = edited.objects["target"]
+    read_version = target.version
+    branch_services.update_target_status(target=type(target).objects.get(pk=target.pk), status="done",
+                                         user=edited.users["org_admin"])
+    client = _login(edited, "department")
+    url = reverse("branches:target_status", args=[target.pk])
+    row = client.post(url, {"status": "behind", "note": "设备未到货", "version": read_version}, HTTP_HX_REQUEST="true")
+    html = row.content.decode()
+    assert STALE in html and "设备未到货" in html
+    target.refresh_from_db()
+    assert target.status == "done"
+    assert f'name="version" value="{target.version}"' in html  # sending the row again applies it
+    assert client.post(url, {"status": "behind", "note": "设备未到货", "version": target.version},
+                       HTTP_HX_REQUEST="true").status_code == 200
+    target.refresh_from_db()
+    assert (target.status, target.note) == ("behind", "设备未到货")
+
+
+def test_a_stale_rectification_deadline_is_refused(edited):
+    rectification = edited.objects["rectification"]
+    edited.objects["group"].members.add(edited.users["inspector"])
+    client = _login(edited, "inspector")
+    url = reverse("supervision:rectification_deadline", args=[rectification.pk])
+    read_version = rectification.version
+    assert client.post(url, {"deadline": "2026-11-01", "version": read_version}).status_code == 302
+    response = client.post(url, {"deadline": "2026-12-01", "version": read_version}, follow=True)
+    assert STALE in response.content.decode()
+    rectification.refresh_from_db()
+    assert rectification.deadline == datetime.date(2026, 11, 1)
