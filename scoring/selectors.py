@@ -100,8 +100,10 @@ def snapshot_table(*, snapshot: RankingSnapshot) -> list[dict]:
     first, last = min(g["first"] for g in groups), max(g["last"] for g in groups)
     item_scores = SnapshotItemScore.objects.filter(entry__snapshot=snapshot, entry__gte=first, entry__lte=last)
     columns: dict[str, dict[str, dict]] = defaultdict(dict)
+    # An item left out of some branches' maximum (not applicable) is stored with 0: the column shows its maximum.
     for c in item_scores.order_by().values(
-            "entry__group_name", "item_code", "item_name", "max_points", "is_bonus").annotate(position=Min("position")):
+            "entry__group_name", "item_code", "item_name", "max_points", "is_bonus").annotate(
+            position=Min("position")).order_by("-max_points"):
         columns[c["entry__group_name"]].setdefault(c["item_code"], {
             "code": c["item_code"], "name": c["item_name"], "max": c["max_points"], "is_bonus": c["is_bonus"],
             "position": c["position"]})

@@ -261,3 +261,15 @@ def test_parameters_are_checked_against_the_method_and_source(groups):
         make_rubric([{"code": "Q3", "method": "count_target", "source": "branch_activities", "target": 1,
                       "params": {"categories": ["nope"]}}])
     assert not RubricItem.objects.filter(code__in=["Q1", "Q2", "Q3"]).exists()
+
+
+def test_a_column_shows_the_items_maximum_when_some_branches_have_it_left_out(rubric):
+    from scoring import selectors
+
+    without, with_partner = hr_branch(code="H01"), hr_branch(code="H02")
+    PartnershipFactory(branch=with_partner)
+    snapshot = services.compile_quarter(quarter=Q2)
+    hr_group = next(g for g in selectors.snapshot_table(snapshot=snapshot) if g["name"] == "人力资源服务中心组")
+    columns = {c["code"]: c["max"] for c in hr_group["columns"]}
+    assert columns["C1"] == D("5.00") and columns["C2"] == D("20.00")
+    assert snapshot.entries.get(branch=without).item_scores.get(item_code="C1").max_points == D("0")
