@@ -12,6 +12,8 @@ REAL_IDS = 40
 
 @schemathesis.hook
 def map_path_parameters(context, path_parameters):
+    if not path_parameters:
+        return path_parameters
     value = path_parameters.get("id")
     if isinstance(value, int) and value > 0 and value % 4:
         path_parameters["id"] = 1 + value % REAL_IDS

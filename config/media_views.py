@@ -3,11 +3,13 @@ organisation cover the record that references it. Files of activities, plans, me
 and supervision have scoped views of their own; this view covers the department (mode 1) files."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import FileField
+from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.static import serve
 
 from branches.access import person_for
 from branches.models import DutyEvidence, KeyWorkPlan
+from config.downloads import download_response
 
 # (model, file field, how to find the unit the record belongs to)
 _DEPARTMENT_FILES = [
@@ -29,4 +31,4 @@ def _may_read(user, path: str) -> bool:
 def scoped_media(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
     if not _may_read(request.user, path):
         raise Http404
-    return serve(request, path, document_root=document_root)
+    return download_response(FieldFile(None, FileField(), path), name=path)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from branches.access import person_for
 from branches.params import BadParameter
+from config.api.exceptions import unreadable_body_message
 
 # Where each role lands after logging in, most specific first.
 LANDING_BY_ROLE = [
@@ -83,6 +85,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     """400 for pages and the API alike: the reason (in the reader's language) when it is a bad parameter."""
     message = exception.message if isinstance(exception, BadParameter) else ""
+    if isinstance(exception, MultiPartParserError):
+        message = unreadable_body_message(exception)
     if request.path.startswith("/api/"):
         name = exception.name if isinstance(exception, BadParameter) else "non_field_errors"
         return JsonResponse({name: [message or _("请求无效。")]}, status=400)

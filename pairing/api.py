@@ -34,7 +34,7 @@ from rest_framework.response import Response
 from branches.access import Person, visible_branches
 from branches.models import Branch, ExternalOrganization, Member
 from branches.periods import Quarter
-from config.api.fields import QuarterField, ScopedPrimaryKeyRelatedField
+from config.api.fields import DownloadLinkField, QuarterField, ScopedPrimaryKeyRelatedField
 from config.api.filters import BranchIdFilter, QuarterFilter
 from config.api.viewsets import (
     VERSION_RESPONSES,
@@ -240,6 +240,8 @@ def one_owner(data: dict) -> Pair | Partnership:
 
 
 class AnnualPlanSerializer(serializers.ModelSerializer):
+    document = DownloadLinkField(view_name="pairing:plan_document")
+
     class Meta:
         model = AnnualPlan
         fields = ["id", "pair", "partnership", "year", "goals", "measures", "timeline", "lead_responsibilities",
@@ -458,6 +460,7 @@ class ProjectTaskViewSet(PairOrPartnershipWriteMixin, ScopedCreateReadViewSet):
 
 
 class JointMeetingSerializer(serializers.ModelSerializer):
+    file = DownloadLinkField(view_name="pairing:meeting_file")
     quarter = QuarterField(source="date", read_only=True)
 
     class Meta:
@@ -595,6 +598,7 @@ class ProblemViewSet(PairOrPartnershipWriteMixin, ScopedModelViewSet):
 
 
 class InformationExchangeSerializer(serializers.ModelSerializer):
+    file = DownloadLinkField(view_name="pairing:exchange_file")
     quarter = serializers.SerializerMethodField()
 
     class Meta:
@@ -704,6 +708,9 @@ class ActivityKindViewSet(ScopedReadOnlyViewSet):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    file = DownloadLinkField(view_name="pairing:evidence_file")
+    thumbnail = DownloadLinkField(view_name="pairing:evidence_thumbnail")
+
     class Meta:
         model = Evidence
         fields = ["id", "activity", "kind", "file", "thumbnail", "original_name", "content_type", "size",

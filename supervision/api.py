@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from branches.access import Person
 from branches.models import Branch
-from config.api.fields import ScopedPrimaryKeyRelatedField
+from config.api.fields import DownloadLinkField, ScopedPrimaryKeyRelatedField
 from config.api.filters import QuarterFilter
 from config.api.viewsets import (
     VERSION_RESPONSES,
@@ -122,6 +122,8 @@ class SupervisionGroupViewSet(ScopedReadOnlyViewSet):
 
 
 class FindingEvidenceSerializer(serializers.ModelSerializer):
+    file = DownloadLinkField(view_name="supervision:finding_file")
+
     class Meta:
         model = FindingEvidence
         fields = ["id", "file", "original_name", "content_type", "size", "uploaded_at"]
@@ -234,6 +236,8 @@ class RectificationTransitionSerializer(serializers.ModelSerializer):
 
 
 class RectificationEvidenceSerializer(serializers.ModelSerializer):
+    file = DownloadLinkField(view_name="supervision:rectification_file")
+
     class Meta:
         model = RectificationEvidence
         fields = ["id", "file", "original_name", "content_type", "size", "transition", "uploaded_at"]

@@ -20,6 +20,7 @@ from branches.forms import apply_errors
 from branches.models import Branch
 from branches.params import optional_year, parse_id
 from config.concurrency import add_version_field, expect_form_version
+from config.downloads import download_response, login_or_token_required
 from config.exports import XLSX_CONTENT_TYPE
 from supervision import selectors, services
 from supervision.forms import (
@@ -418,16 +419,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _file_response(evidence) -> FileResponse:
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    as_attachment = not evidence.is_image and evidence.content_type != "application/pdf"
-    return FileResponse(handle, as_attachment=as_attachment, filename=evidence.original_name,
-                        content_type=evidence.content_type)
+    return download_response(evidence.file, name=evidence.original_name)
 
 
-@login_required
+@login_or_token_required
 def finding_file(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(FindingEvidence.objects.select_related("finding__visit"), pk=pk)
     if evidence.finding.kind != Finding.Kind.TYPICAL_EXPERIENCE:
@@ -435,7 +430,7 @@ def finding_file(request: HttpRequest, pk: int) -> HttpResponse:
     return _file_response(evidence)
 
 
-@login_required
+@login_or_token_required
 def rectification_file(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(RectificationEvidence, pk=pk)
     selectors.get_rectification_for(request.user, evidence.rectification_id)

@@ -43,11 +43,18 @@ def _stale_response(exc: StaleRecordError) -> Response:
     }, status=409)
 
 
+def unreadable_body_message(reason) -> str:
+    return _("请求内容无法读取（例如上传的文件名过长，或内容格式不正确），请检查后重试。（%(reason)s）") % {
+        "reason": reason}
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, StaleRecordError):
         return _stale_response(exc)
     if isinstance(exc, BadParameter):
         exc = exc.as_validation_error()
+    if isinstance(exc, exceptions.ParseError):
+        exc = exceptions.ParseError(detail=unreadable_body_message(exc.detail))
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=django_validation_error_detail(exc))
     return drf_exception_handler(exc, context)

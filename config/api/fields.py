@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -66,3 +67,20 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if user is None:
             return super().get_queryset().none()
         return self.scope(user)
+
+
+class DownloadLinkField(serializers.FileField):
+    """A file as the link that serves it after the reader's scope is checked (`view_name`, the record's
+    pk), not its storage path under /media/, which is never served by path."""
+
+    def __init__(self, *, view_name: str, **kwargs):
+        self.view_name = view_name
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str | None:
+        if not value:
+            return None
+        url = reverse(self.view_name, args=[value.instance.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import mimetypes
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +19,7 @@ from branches import freshness
 from branches.access import person_for
 from branches.params import optional_year, safe_next
 from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
+from config.downloads import download_response, login_or_token_required
 from pairing import selectors, services
 from pairing.forms import ActivityFilterForm, ActivityForm, EvidenceForm
 from pairing.models import Evidence, Pair, Partnership
@@ -296,40 +294,20 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(safe_next(request, reverse("pairing:activity_detail", args=[evidence.activity_id])))
 
 
-def file_response(field, *, content_type: str, filename: str, inline: bool) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 def attachment_response(field, name: str) -> FileResponse:
-    """A plan, minutes or exchange attachment, downloaded under a readable name."""
-    if not field:
-        raise Http404
-    extension = os.path.splitext(field.name)[1].lower()
-    content_type = mimetypes.guess_type(f"x{extension}")[0] or "application/octet-stream"
-    inline = content_type.startswith("image/") or content_type == "application/pdf"
-    return file_response(field, content_type=content_type, filename=f"{name}{extension}", inline=inline)
+    """A plan, minutes or exchange attachment, downloaded under a readable name and its detected type."""
+    return download_response(field, name=name)
 
 
-@login_required
+@login_or_token_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, served only to people who may read its activity (not through the open /media/)."""
     evidence = _evidence_or_404(request, pk)
-    inline = evidence.is_image or evidence.content_type == "application/pdf"
-    return file_response(evidence.file, content_type=evidence.content_type, filename=evidence.original_name,
-                         inline=inline)
+    return download_response(evidence.file, name=evidence.original_name)
 
 
-@login_required
+@login_or_token_required
 def evidence_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     evidence = _evidence_or_404(request, pk)
-    return file_response(evidence.thumbnail, content_type="image/jpeg", filename="thumb.jpg", inline=True)
+    return download_response(evidence.thumbnail, name="thumb")
 

@@ -19,6 +19,7 @@ from branches.access import person_for
 from branches.models import YearSettings
 from branches.params import optional_year
 from config.concurrency import StaleRecordError, add_version_field, expect_form_version, show_stale
+from config.downloads import login_or_token_required
 from pairing import selectors, services
 from pairing.forms import (
     ClaimForm,
@@ -182,7 +183,7 @@ def plan_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@login_or_token_required
 def plan_document(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_or_404(selectors.plans_for(request.user), pk)
     return attachment_response(plan.document, _("%(year)s年度方案") % {"year": plan.year})
@@ -410,7 +411,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
-@login_required
+@login_or_token_required
 def meeting_file(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_or_404(selectors.meetings_for(request.user), pk)
     return attachment_response(meeting.file, _("联席会附件-%(date)s") % {"date": meeting.date.isoformat()})
@@ -454,7 +455,7 @@ def exchange_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@login_or_token_required
 def exchange_file(request: HttpRequest, pk: int) -> HttpResponse:
     exchange = selectors.get_or_404(selectors.exchanges_for(request.user), pk)
     return attachment_response(exchange.file, _("信息互通附件-%(period)s") % {"period": exchange.period_label})
