@@ -49,6 +49,13 @@ class Exporter:
     def _language(self):
         return translation.override(self.language or settings.LANGUAGE_CODE)
 
+    # Up to this many cells (about 30 MB in XlsxWriter's memory) a workbook is built in memory.
+    in_memory_cells = 100_000
+
+    def cell_count(self) -> int | None:
+        """How many cells the sheets hold, if known before writing them (None: write in constant memory)."""
+        return None
+
     def sheets(self) -> Iterator[Sheet]:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -57,9 +64,12 @@ class Exporter:
             self._write_xlsx(out)
 
     def _write_xlsx(self, out) -> None:
-        # constant_memory: each row goes to a temporary file as it is written (rows come in order), so the
-        # workbook's memory does not grow with its rows; only the finished file is assembled in `out`.
-        workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+        # A large workbook is written in constant_memory mode: each row goes to a temporary file as it is
+        # written (rows come in order), so its memory does not grow with its rows. A small one is faster in
+        # memory (the temporary files are a fixed cost) and small anyway.
+        cells = self.cell_count()
+        mode = {"in_memory": True} if cells is not None and cells <= self.in_memory_cells else {"constant_memory": True}
+        workbook = xlsxwriter.Workbook(out, {**mode, "strings_to_formulas": False,
                                              "strings_to_urls": False, "strings_to_numbers": False})
         header_fmt = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True,
                                           "valign": "vcenter"})

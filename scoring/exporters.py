@@ -32,6 +32,9 @@ class QuarterScoresExporter(Exporter):
             self._tables = snapshot_table(snapshot=self.snapshot)
         return self._tables
 
+    def cell_count(self) -> int:
+        return sum(t["count"] * (len(t["columns"]) + 8) for t in self.tables)
+
     def filename(self, ext: str) -> str:
         s = self.snapshot
         with self._language():

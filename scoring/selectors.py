@@ -6,7 +6,7 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Max, Min, Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, QuerySet
 
 from branches.periods import Quarter
 from scoring.engine.compile import rubric_for  # noqa: F401 - part of the read API
@@ -94,7 +94,7 @@ def snapshot_table(*, snapshot: RankingSnapshot) -> list[dict]:
     per item. The columns are read at once (2 queries, plain values); the rows as they are iterated (2 queries
     per group, see `_GroupRows`)."""
     groups = list(snapshot.entries.order_by().values("group_sort", "group_name").annotate(
-        first=Min("id"), last=Max("id")).order_by("group_sort", "group_name"))
+        first=Min("id"), last=Max("id"), count=Count("id")).order_by("group_sort", "group_name"))
     if not groups:
         return []
     first, last = min(g["first"] for g in groups), max(g["last"] for g in groups)
@@ -109,7 +109,8 @@ def snapshot_table(*, snapshot: RankingSnapshot) -> list[dict]:
             "position": c["position"]})
     return [{"name": g["group_name"],
              "columns": sorted(columns[g["group_name"]].values(), key=lambda c: (c["position"], c["code"])),
-             "rows": _GroupRows(snapshot, g["group_name"], g["first"], g["last"])} for g in groups]
+             "count": g["count"], "rows": _GroupRows(snapshot, g["group_name"], g["first"], g["last"])}
+            for g in groups]
 
 
 def entry_for(*, snapshot: RankingSnapshot, branch_id: int) -> SnapshotEntry | None:

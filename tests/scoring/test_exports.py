@@ -138,3 +138,18 @@ def test_selectors_for_the_console_and_dashboard(scored):
         15.5, 18.0, 16.75, 16.75, 2)
     assert draft.status == "draft"
     assert selectors.latest_ranking_rows(quarter=Quarter(2026, 4)) == []
+
+
+def test_a_workbook_too_large_for_memory_is_written_row_by_row_with_the_same_cells(scored, monkeypatch):
+    from scoring.exporters import QuarterScoresExporter
+
+    def cells(data: bytes) -> dict:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in book.worksheets}
+
+    small, large = io.BytesIO(), io.BytesIO()
+    QuarterScoresExporter(scored).write_xlsx(small)
+    monkeypatch.setattr(QuarterScoresExporter, "in_memory_cells", 0)  # as if it held millions of cells
+    QuarterScoresExporter(scored).write_xlsx(large)
+    assert cells(large.getvalue()) == cells(small.getvalue())
+    assert len(next(iter(cells(large.getvalue()).values()))) > 1  # the header and rows, not an empty sheet
