@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -44,8 +45,9 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     shell = [static(name) for name in SHELL_FILES]
     offline_url = "/offline/"
     version = hashlib.sha256(json.dumps(shell).encode()).hexdigest()[:12]
+    field_pages = [reverse("pairing:activity_create"), reverse("pairing:outbox")]
     script = render_to_string("sw.js", {"shell": json.dumps(shell), "offline_url": json.dumps(offline_url),
-                                        "version": version})
+                                        "field_pages": json.dumps(field_pages), "version": version})
     response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response

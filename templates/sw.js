@@ -10,10 +10,24 @@ var SHELL_CACHE = "shell-" + VERSION;
 var PAGES_CACHE = "pages-v1";
 var NOT_KEPT = ["/admin/", "/api/", "/accounts/", "/i18n/", "/healthz", "/sw.js", "/offline/"];
 
+// Pages a secretary needs in the field even before visiting them: the activity form and 待发送.
+var FIELD_PAGES = {{ field_pages|safe }};
+
+function keepFieldPages() {
+  return caches.open(PAGES_CACHE).then(function (cache) {
+    return Promise.all(FIELD_PAGES.map(function (url) {
+      return fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (response.ok && !response.redirected) { return cache.put(url, response); }
+        return null;
+      }).catch(function () { return null; });
+    }));
+  });
+}
+
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) {
     return cache.addAll(SHELL.concat([OFFLINE]));
-  }).then(function () { return self.skipWaiting(); }));
+  }).then(keepFieldPages).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {

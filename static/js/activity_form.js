@@ -221,7 +221,20 @@
     var value = entry();
     if (!App.send || navigator.onLine === false) { keptOnPhone(); return; }
     progress(0);
-    App.send(value, progress).then(function (result) {
+    var cancel = form.querySelector("#ws-cancel");
+    App.send(value, progress, function (xhr) {
+      if (!cancel) { return; }
+      cancel.hidden = false;
+      cancel.onclick = function () { xhr.abort(); };
+    }).then(function (result) {
+      if (cancel) { cancel.hidden = true; cancel.onclick = null; }
+      if (result.outcome === "cancelled") {
+        progress(null);
+        lock(false);
+        var note = form.querySelector("#ws-send-error");
+        if (note) { note.hidden = false; note.textContent = T.cancelled || ""; }
+        return;
+      }
       if (result.outcome === "saved") {
         clearDraft().then(function () { window.location.assign(result.url); });
         return;

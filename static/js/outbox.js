@@ -64,9 +64,10 @@
 
   /* Send one entry; resolves with what happened: saved (url of the record), offline, login,
      refused (the form came back with its errors: html) or failed (another answer: status). */
-  App.send = function (entry, onProgress) {
+  App.send = function (entry, onProgress, onStart) {
     return new Promise(function (resolve) {
       var xhr = new XMLHttpRequest();
+      if (onStart) { onStart(xhr); }
       xhr.open("POST", entry.url);
       xhr.setRequestHeader("X-Form-Xhr", "1");
       if (onProgress) {
@@ -89,7 +90,7 @@
       };
       xhr.onerror = function () { resolve({ outcome: "offline" }); };
       xhr.ontimeout = xhr.onerror;
-      xhr.onabort = xhr.onerror;
+      xhr.onabort = function () { resolve({ outcome: "cancelled" }); };
       xhr.send(App.formData(entry));
     });
   };
@@ -139,7 +140,7 @@
         chain = chain.then(function () {
           return App.send(entry).then(function (result) {
             if (result.outcome === "saved") { sent += 1; return App.store.remove("outbox", entry.key); }
-            if (result.outcome === "offline") { return null; }
+            if (result.outcome === "offline" || result.outcome === "cancelled") { return null; }
             entry.state = result.outcome === "login" ? "waiting" : "refused";
             entry.message = result.outcome === "login" ? t.login : result.outcome === "refused"
               ? (errorText(result.html) || t.refused) : (t.failed + " (" + result.status + ")");

@@ -59,7 +59,7 @@ def test_secretary_logs_an_activity_with_two_photos_on_a_phone(live_server, tran
     page.fill("#id_location", "曲堤管理区会议室")
     page.fill("#id_summary", "重温入党誓词，交流生产难题。")
     page.set_input_files("#id_files", photos)
-    page.wait_for_function(f"document.querySelectorAll('#ws-chosen-files li').length === {len(photos)}")
+    page.locator("#ws-chosen-files li").nth(len(photos) - 1).wait_for()
     assert "合影.png" in page.inner_text("#ws-chosen-files")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="保存").click()
