@@ -378,15 +378,15 @@ class DutyEvidenceViewSet(DepartmentWorkMixin, ScopedModelViewSet):
 class KeyWorkPlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyWorkPlan
-        fields = ["id", "unit", "year", "title", "filed_on", "document", "version"]
-        read_only_fields = ["version"]
+        fields = ["id", "unit", "year", "title", "filed_on", "review_state", "return_reason", "reviewed_at",
+                  "document", "version"]
+        read_only_fields = ["version", "filed_on", "review_state", "return_reason", "reviewed_at"]
 
 
 class KeyWorkPlanWriteSerializer(serializers.Serializer):
     unit = ScopedPrimaryKeyRelatedField(scope=department_units_scope, queryset=Unit.objects.all())
     year = serializers.IntegerField()
     title = serializers.CharField(allow_blank=True, max_length=200)
-    filed_on = serializers.DateField(required=False, allow_null=True, default=None)
     document = serializers.FileField(required=False, allow_null=True, default=None)
     version = serializers.IntegerField(required=False, allow_null=True, default=None,
                                        help_text=gettext_lazy("读取时的版本号；他人已修改时拒绝保存"))
@@ -402,7 +402,7 @@ class KeyWorkPlanViewSet(DepartmentWorkMixin, ScopedModelViewSet):
 
     def current_values(self, instance):
         return {"unit": instance.unit, "year": instance.year, "title": instance.title,
-                "filed_on": instance.filed_on, "version": instance.version}
+                "version": instance.version}
 
     def create_record(self, data):
         self.ensure_unit(data["unit"])

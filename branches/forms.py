@@ -234,8 +234,7 @@ class KeyWorkPlanForm(ServiceModelForm):
 
     class Meta:
         model = KeyWorkPlan
-        fields = ["title", "filed_on", "document"]
-        widgets = {"filed_on": DateInput()}
+        fields = ["title", "document"]  # the filing date is the system's (set at the first submission)
 
 
 class KeyWorkTaskForm(ServiceModelForm):

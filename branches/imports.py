@@ -14,6 +14,7 @@ import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -393,7 +394,9 @@ def import_branches(upload) -> ImportResult:
             errors.extend(row_errors)
             continue
         branch = existing.get(code) or Branch()
-        branch.code, branch.name, branch.unit, branch.is_active = code, _text(values.get("name")), unit, is_active
+        branch.code, branch.name, branch.unit = code, _text(values.get("name")), unit
+        # An imported organisation is taken as it stands, not as set up on the day of the import.
+        branch.mark_active(is_active, today=timezone.localdate(), set_up_today=False)
         branch.kind = Branch.KIND_BY_UNIT.get(unit.kind, Branch.Kind.GRASSROOTS)
         if _full_clean(branch, headers, number, errors):
             prepared.append(branch)

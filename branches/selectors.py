@@ -23,6 +23,7 @@ from branches.models import (
     Duty,
     DutyEvidence,
     ExternalOrganization,
+    FilingReview,
     KeyWorkPlan,
     KeyWorkTask,
     Member,
@@ -217,6 +218,13 @@ class FilingRow:
     branch_ids: list[int] = field(default_factory=list)
     unit_id: int | None = None
     item_key: str = ""
+    plan_id: int | None = None
+    review_state: str = ""  # FilingReview.Review: submitted / received / returned ("" while missing)
+    return_reason: str = ""
+
+    @property
+    def review_label(self) -> str:
+        return str(FilingReview.Review(self.review_state).label) if self.review_state else ""
 
     @property
     def status_label(self) -> str:
@@ -234,9 +242,13 @@ def filing_board(*, year: int) -> dict:
     from pairing.models import AnnualPlan, Pair, Partnership
 
     deadline = YearSettings.deadline_for(year)
-    plans = list(AnnualPlan.objects.filter(year=year).values("pair_id", "partnership_id", "filed_on"))
+    plans = list(AnnualPlan.objects.filter(year=year).values("id", "pair_id", "partnership_id", "filed_on",
+                                                             "review_state", "return_reason"))
     by_pair = {p["pair_id"]: p["filed_on"] for p in plans if p["pair_id"]}
     by_partnership = {p["partnership_id"]: p["filed_on"] for p in plans if p["partnership_id"]}
+    review = {("pair", p["pair_id"]) if p["pair_id"] else ("partnership", p["partnership_id"]): {
+        "plan_id": p["id"], "review_state": p["review_state"], "return_reason": p["return_reason"]}
+        for p in plans if p["filed_on"]}
     rows: list[FilingRow] = []
     for pair in Pair.objects.filter(year=year).select_related("lead_branch").prefetch_related("grassroots_links"):
         rows.append(FilingRow(
@@ -244,14 +256,14 @@ def filing_board(*, year: int) -> dict:
             status=_filing_status(by_pair.get(pair.pk), deadline), filed_on=by_pair.get(pair.pk),
             link=safe_reverse("pairing:pair_detail", pair.pk),
             branch_ids=[pair.lead_branch_id, *[g.branch_id for g in pair.grassroots_links.all()]],
-            item_key=f"pair{pair.pk}",
+            item_key=f"pair{pair.pk}", **review.get(("pair", pair.pk), {}),
         ))
     for ps in Partnership.objects.filter(year=year).select_related("branch", "external_org"):
         rows.append(FilingRow(
             mode="partnership", mode_label=_("党建共建"), name=f"{ps.branch.name} — {ps.external_org.name}",
             status=_filing_status(by_partnership.get(ps.pk), deadline), filed_on=by_partnership.get(ps.pk),
             link=safe_reverse("pairing:partnership_detail", ps.pk), branch_ids=[ps.branch_id],
-            item_key=f"partnership{ps.pk}",
+            item_key=f"partnership{ps.pk}", **review.get(("partnership", ps.pk), {}),
         ))
     kw_plans = {p.unit_id: p for p in KeyWorkPlan.objects.filter(year=year)}
     department_home = safe_reverse("branches:department_home")
@@ -263,11 +275,15 @@ def filing_board(*, year: int) -> dict:
             status=_filing_status(filed_on, deadline), filed_on=filed_on,
             link=f"{department_home}?unit={unit.pk}&year={year}" if department_home else "",
             unit_id=unit.pk, item_key=f"unit{unit.pk}",
+            **({"plan_id": plan.pk, "review_state": plan.review_state, "return_reason": plan.return_reason}
+               if filed_on else {}),
         ))
     order = {"missing": 0, "late": 1, "on_time": 2}
     rows.sort(key=lambda r: (order[r.status], r.mode, r.name))
     counts = Counter(r.status for r in rows)
-    return {"rows": rows, "deadline": deadline, "counts": {k: counts.get(k, 0) for k in order}, "total": len(rows)}
+    awaiting = sum(1 for r in rows if r.review_state == FilingReview.Review.SUBMITTED)
+    return {"rows": rows, "deadline": deadline, "counts": {k: counts.get(k, 0) for k in order}, "total": len(rows),
+            "awaiting": awaiting}
 
 
 # --------------------------------------------------------------------------------------------- dashboard
@@ -826,6 +842,7 @@ PLAN_REMINDER_DAYS_BEFORE_DEADLINE = 14
 
 
 def plan_missing_items(*, year: int, today: date | None = None) -> list[ReminderItem]:
+    """Plans still missing, and plans returned and not submitted again: their owners are reminded."""
     board = filing_board(year=year)
     today = today or timezone.localdate()
     deadline = board["deadline"]
@@ -837,6 +854,14 @@ def plan_missing_items(*, year: int, today: date | None = None) -> list[Reminder
             "deadline": deadline.isoformat(), "days": (deadline - today).days}
     items = []
     for row in board["rows"]:
+        if row.review_state == FilingReview.Review.RETURNED:
+            items.append(ReminderItem(
+                kind="plan_returned", item_key=row.item_key,
+                title=_("%(year)s 年度方案被退回，尚未重新提交：%(name)s") % {"year": year, "name": row.name},
+                body=_("退回理由：%(reason)s。请修改后重新提交，备案日期不变。") % {"reason": row.return_reason},
+                link=row.link, branch_ids=row.branch_ids, unit_ids=[row.unit_id] if row.unit_id else [],
+            ))
+            continue
         if row.status != "missing":
             continue
         items.append(ReminderItem(

@@ -75,8 +75,8 @@ def save_unit(*, unit: Unit | None = None, code: str, name: str, kind: str, pare
 def save_branch(*, branch: Branch | None = None, code: str, name: str, unit: Unit, secretary: Member | None = None,
                 is_active: bool = True) -> Branch:
     branch = branch or Branch()
-    branch.code, branch.name, branch.unit, branch.secretary, branch.is_active = (
-        code.strip(), name.strip(), unit, secretary, is_active)
+    branch.code, branch.name, branch.unit, branch.secretary = code.strip(), name.strip(), unit, secretary
+    branch.mark_active(is_active, today=timezone.localdate())
     if branch.unit_id:
         branch.kind = Branch.KIND_BY_UNIT.get(unit.kind, Branch.Kind.GRASSROOTS)
     return _full_clean_and_save(branch)
@@ -303,16 +303,17 @@ def save_key_work_plan(
     unit: Unit,
     year: int,
     title: str,
-    filed_on: date | None = None,
     document=None,
     expected_version: int | None = None,
 ) -> KeyWorkPlan:
+    """The department's plan; its first save files it (the filing date is the system's, kept after)."""
     _check_department(unit)
     validate_year(year)
     if plan is None and KeyWorkPlan.objects.filter(unit=unit, year=year).exists():
         raise ValidationError({"year": _("本部门 %(year)s 年度已有重点工作方案。") % {"year": year}})
     plan = plan or KeyWorkPlan(unit=unit, year=year)
-    plan.title, plan.filed_on = (title or "").strip(), filed_on
+    plan.title = (title or "").strip()
+    plan.mark_submitted()
     if document is not None:
         from branches.imports import check_evidence_file
 

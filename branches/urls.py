@@ -57,6 +57,7 @@ urlpatterns = [
     path("year/<year:year>/settings/", views.year_settings, name="year_settings"),
     path("filing/", views.filing_board, name="filing"),
     path("filing/remind/", views.filing_remind, name="filing_remind"),
+    path("filing/review/", views.filing_review, name="filing_review"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<id:pk>/read/", views.notification_read, name="notification_read"),

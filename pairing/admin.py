@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin_locks import LockedRecordAdmin
 from pairing.models import (
     Activity,
     ActivityKind,
@@ -15,6 +16,7 @@ from pairing.models import (
     Problem,
     ProjectTask,
 )
+from pairing.services import record_is_locked
 
 
 class PairGrassrootsInline(admin.TabularInline):
@@ -72,33 +74,47 @@ class KeyProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectTask)
-class ProjectTaskAdmin(SimpleHistoryAdmin):
+class ProjectTaskAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
     list_display = ["title", "project", "claimant", "due_date", "status"]
     list_filter = ["status", "project__pair__year"]
     search_fields = ["title", "claimant__name"]
     autocomplete_fields = ["claimant"]
 
+    def is_locked(self, obj) -> bool:
+        return record_is_locked(obj.completed_on)
+
 
 @admin.register(JointMeeting)
-class JointMeetingAdmin(SimpleHistoryAdmin):
+class JointMeetingAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
     list_display = ["date", "topic", "pair", "partnership"]
     list_filter = ["date"]
     search_fields = ["topic", "minutes"]
     date_hierarchy = "date"
 
+    def is_locked(self, obj) -> bool:
+        return record_is_locked(obj.date)
+
 
 @admin.register(Problem)
-class ProblemAdmin(SimpleHistoryAdmin):
+class ProblemAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
+    """Solving a problem raised in a locked quarter is done on its pair's page (dated in an open quarter)."""
+
     list_display = ["title", "pair", "raised_by", "raised_on", "status", "solved_on"]
     list_filter = ["status", "pair__year"]
     search_fields = ["title", "description", "solution"]
 
+    def is_locked(self, obj) -> bool:
+        return record_is_locked(obj.raised_on) or record_is_locked(obj.solved_on)
+
 
 @admin.register(InformationExchange)
-class InformationExchangeAdmin(SimpleHistoryAdmin):
+class InformationExchangeAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
     list_display = ["partnership", "kind", "period_year", "period_month", "exchanged_on"]
     list_filter = ["kind", "period_year"]
     search_fields = ["content"]
+
+    def is_locked(self, obj) -> bool:
+        return record_is_locked(obj.quarter.start)
 
 
 @admin.register(ActivityKind)
@@ -116,7 +132,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
     list_display = ["date", "title", "kind", "owner_branch", "pair", "partnership"]
     list_filter = ["kind", "kind__category", "date"]
     search_fields = ["title", "summary"]
@@ -125,3 +141,6 @@ class ActivityAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["owner_branch", "attendees"]
     list_select_related = ["kind", "owner_branch", "pair", "partnership"]
     inlines = [EvidenceInline]
+
+    def is_locked(self, obj) -> bool:
+        return record_is_locked(obj.date)

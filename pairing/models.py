@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import Branch, ExternalOrganization, Member
+from branches.models import Branch, ExternalOrganization, FilingReview, Member
 from branches.periods import MAX_YEAR, MIN_YEAR, Quarter
 from config.concurrency import VersionedModel
 
@@ -151,7 +151,7 @@ def _one_owner_constraint(name: str) -> models.CheckConstraint:
     )
 
 
-class AnnualPlan(_PairOrPartnership, VersionedModel):
+class AnnualPlan(FilingReview, _PairOrPartnership, VersionedModel):
     """实施方案 / 共建方案, filed with the organisation department at the start of the year (备案)."""
 
     year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)

@@ -512,9 +512,7 @@ def file_annual_plan(*, user, owner: Pair | Partnership, data: dict, document: U
     for field in PLAN_FIELDS:
         setattr(plan, field, _text(data, field))
     plan.year = owner.year
-    if plan.filed_on is None:
-        plan.filed_on = _today()
-        plan.filed_by = _author(user)
+    plan.mark_submitted(today=_today(), user=_author(user))
     old_document = plan.document if plan.pk and plan.document else None
     if checked is not None:
         plan.document.save(checked.stored_name(), uploads.stored_content(checked), save=False)

@@ -27,7 +27,6 @@ from config.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, branc
 from scoring import services as scoring_services
 from scoring.engine import registry
 from scoring.jobs import fail_stalled_jobs
-from scoring.locks import ensure_quarter_open
 from scoring.models import (
     CompileJob,
     ManualScore,
@@ -40,6 +39,7 @@ from scoring.models import (
     SnapshotItemScore,
     Veto,
 )
+from scoring.selectors import attach_evidence
 
 
 def _has_role(person: Person) -> bool:
@@ -203,8 +203,7 @@ class ManualScoreViewSet(ScopedModelViewSet):
         ids = branch_scope(self.request.user)
         return qs if ids is None else qs.filter(branch__in=ids)
 
-    def record_date(self, obj):
-        return obj.quarter.start
+    # No quarter lock here: scoring.services.save_manual_score holds the one rule for page and API.
 
     def current_values(self, instance):
         return {"quarter": instance.quarter, "branch": instance.branch, "item": instance.item,
@@ -217,8 +216,7 @@ class ManualScoreViewSet(ScopedModelViewSet):
                                                   expected_version=version, **data)
 
     def create_record(self, data):
-        ensure_quarter_open(data["quarter"].start)  # an update is checked by ensure_open (record_date)
-        return self._save(data)
+        return self._save(data)  # the service refuses a published quarter, as for the page
 
     def update_record(self, instance, data):
         data.update(quarter=instance.quarter, branch=instance.branch, item=instance.item)
@@ -231,30 +229,48 @@ class ManualScoreViewSet(ScopedModelViewSet):
 class ItemScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = SnapshotItemScore
-        fields = ["id", "item", "item_code", "item_name", "section_name", "mode", "method", "max_points",
-                  "is_bonus", "rule", "count", "target", "points", "explanation", "evidence", "position"]
+        fields = ["id", "item", "item_code", "item_name", "section_name", "mode", "method", "source", "max_points",
+                  "is_bonus", "rule", "rule_target", "deduction", "branch_kinds", "count", "target", "points",
+                  "explanation", "evidence", "position"]
         read_only_fields = fields
 
 
 class RankingEntrySerializer(serializers.ModelSerializer):
     quarter = QuarterField(source="snapshot", read_only=True)
     item_scores = ItemScoreSerializer(many=True, read_only=True)
+    snapshot_version = serializers.IntegerField(source="snapshot.version", read_only=True)
+    snapshot_status = serializers.CharField(source="snapshot.version_status", read_only=True,
+                                            help_text=gettext_lazy("草稿 / 已发布（当前有效） / 已被第 N 版取代"))
 
     class Meta:
         model = SnapshotEntry
-        fields = ["id", "snapshot", "quarter", "group", "group_name", "branch", "branch_code", "branch_name",
-                  "base_total", "bonus_total", "total", "rank", "position", "vetoed", "veto_reason", "item_scores"]
+        fields = ["id", "snapshot", "snapshot_version", "snapshot_status", "quarter", "group", "group_name", "branch", "branch_code", "branch_name",
+                  "unit_name", "base_total", "bonus_total", "total", "rank", "position", "vetoed", "veto_reason", "item_scores"]
         read_only_fields = fields
 
 
 class RankingSnapshotSerializer(serializers.ModelSerializer):
     quarter = QuarterField(source="*", read_only=True)
+    is_current = serializers.BooleanField(read_only=True, help_text=gettext_lazy("该季度当前有效的已发布版本"))
+    version_status = serializers.CharField(read_only=True)
+    superseded_by = serializers.SerializerMethodField(help_text=gettext_lazy("取代本版本的更正版本"))
 
     class Meta:
         model = RankingSnapshot
-        fields = ["id", "quarter", "year", "number", "version", "status", "rubric", "rubric_label", "created_at",
-                  "created_by", "published_at", "published_by"]
+        fields = ["id", "quarter", "year", "number", "version", "status", "is_current", "version_status",
+                  "supersedes", "correction_reason", "superseded_by", "superseded_at", "rubric", "rubric_label",
+                  "created_at", "created_by", "published_at", "published_by"]
         read_only_fields = fields
+
+    def get_superseded_by(self, obj) -> int | None:
+        return obj.superseded_by.pk if obj.is_superseded else None
+
+
+class PublishRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   help_text=gettext_lazy("更正已发布的版本时必填"))
+    confirm_unscored = serializers.BooleanField(required=False, default=False,
+                                                help_text=gettext_lazy("确认尚未评分的人工评分项按 0 分计"))
 
 
 class CompileJobSerializer(serializers.ModelSerializer):
@@ -315,10 +331,15 @@ class RankingSnapshotViewSet(ScopedReadOnlyViewSet):
         data = CompileJobSerializer(job, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses={200: RankingSnapshotSerializer})
+    @extend_schema(request=PublishRequestSerializer, responses={200: RankingSnapshotSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        snapshot = scoring_services.publish_snapshot(snapshot=self.get_object(), user=request.user)
+        """Publish a draft: a correction of a published quarter needs `reason`; manual items nobody scored
+        are refused unless `confirm_unscored`."""
+        serializer = PublishRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        snapshot = scoring_services.publish_snapshot(snapshot=self.get_object(), user=request.user,
+                                                     **serializer.validated_data)
         return Response(self.read_data(snapshot))
 
     @extend_schema(responses={204: None})
@@ -344,7 +365,7 @@ class RankingEntryViewSet(ScopedReadOnlyViewSet):
     """A branch's quarterly score in a ranking version: totals, rank, and each item's points with the
     rule, the count behind it, the explanation and the records that earned or lost the points."""
 
-    queryset = SnapshotEntry.objects.select_related("snapshot").prefetch_related(
+    queryset = SnapshotEntry.objects.select_related("snapshot", "snapshot__superseded_by").prefetch_related(
         Prefetch("item_scores", queryset=SnapshotItemScore.objects.order_by("position", "id"))
     )
     serializer_class = RankingEntrySerializer
@@ -361,6 +382,12 @@ class RankingEntryViewSet(ScopedReadOnlyViewSet):
         qs = qs.filter(snapshot__status=RankingSnapshot.Status.PUBLISHED)
         ids = branch_scope(self.request.user)
         return qs if ids is None else qs.filter(branch__in=ids)
+
+    def get_serializer(self, *args, **kwargs):
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            attach_evidence(list(instance) if isinstance(instance, list | tuple) else [instance])
+        return super().get_serializer(*args, **kwargs)
 
 
 class CompileJobFilter(filters.FilterSet):

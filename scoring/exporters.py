@@ -90,6 +90,10 @@ class QuarterScoresExporter(Exporter):
             [_("季度"), str(s.quarter)],
             [_("版本"), f"v{s.version}"],
             [_("状态"), s.get_status_display()],
+            [_("是否当前有效"), s.version_status],
+            *([[_("更正理由"), s.superseded_by.correction_reason]] if s.is_superseded else []),
+            *([[_("取代的版本"), f"v{s.supersedes.version}"], [_("更正理由"), s.correction_reason]]
+              if s.supersedes_id else []),
             [_("评分细则"), s.rubric_label],
             [_("计算时间"), timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M")],
             [_("发布时间"), timezone.localtime(s.published_at).strftime("%Y-%m-%d %H:%M") if s.published_at else ""],

@@ -6,7 +6,7 @@ from branches.models import Branch
 from branches.periods import MAX_YEAR, MIN_YEAR
 from pairing.models import ActivityCategory, ActivityKind
 from scoring.engine import registry
-from scoring.models import RubricItem
+from scoring.models import RankingGroup, RubricItem
 
 
 class ManualScoreForm(forms.Form):
@@ -97,3 +97,21 @@ class RubricItemForm(forms.ModelForm):
         data["no_obligation"] = data.get("no_obligation") or self.instance.no_obligation
         data["params"] = self._params()
         return data
+
+
+class RankingGroupForm(forms.ModelForm):
+    branch_kinds = forms.MultipleChoiceField(label=_("包含支部类型"), choices=Branch.Kind.choices, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    branches = forms.ModelMultipleChoiceField(label=_("指定党支部"), required=False,
+                                              queryset=Branch.objects.filter(is_active=True).order_by("code"),
+                                              widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+                                              help_text=_("指定的党支部优先归入本组"))
+
+    class Meta:
+        model = RankingGroup
+        fields = ["name", "branch_kinds", "branches", "sort_order", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "sort_order"):
+            self.fields[name].widget.attrs.setdefault("class", "form-control")

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +22,7 @@ from branches.models import Branch
 from branches.periods import MAX_YEAR, MIN_YEAR, Quarter
 from config.concurrency import VersionedModel
 from scoring.engine import registry
+from scoring.evidence import evidence_key
 
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -162,22 +163,34 @@ class RubricItem(VersionedModel):
 
 
 class RankingGroup(models.Model):
-    """A group branches are ranked within: by branch kinds, and/or an explicit list of branches."""
+    """A group branches are ranked within: by branch kinds, and/or an explicit list of branches.
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    Groups come in sets, each in force from a quarter (`year`, `valid_from`) until a later set; the set of
+    empty `year` is in force before any dated one. A set a published ranking used keeps what it was:
+    changes go into a new set from a later quarter (scoring.groups)."""
+
+    year = models.PositiveIntegerField(_("自哪一年起"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    valid_from = models.PositiveSmallIntegerField(_("自第几季度起"), default=1, validators=QUARTER_VALIDATORS)
+    name = models.CharField(_("名称"), max_length=100)
     branch_kinds = models.JSONField(_("包含支部类型"), default=list, blank=True)
     branches = models.ManyToManyField(Branch, verbose_name=_("指定党支部"), blank=True, related_name="ranking_groups",
                                       help_text=_("指定的党支部优先归入本组"))
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords(m2m_fields=[branches])
 
     class Meta:
         verbose_name = _("排名分组")
         verbose_name_plural = _("排名分组")
-        ordering = ["sort_order", "id"]
+        ordering = ["year", "valid_from", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["year", "valid_from", "name"], name="ranking_group_unique_name")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def in_force_from(self) -> str:
+        return f"{self.year}Q{self.valid_from}" if self.year else gettext("初始")
 
     def clean(self) -> None:
         if not isinstance(self.branch_kinds, list) or not set(self.branch_kinds) <= set(Branch.Kind.values):
@@ -285,6 +298,11 @@ class RankingSnapshot(QuarterFields):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("发布人"))
+    # A correction: the published version this one replaced, and why (required to publish it).
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="superseded_by", verbose_name=_("取代的版本"))
+    correction_reason = models.TextField(_("更正理由"), blank=True)
+    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("排名快照")
@@ -292,6 +310,10 @@ class RankingSnapshot(QuarterFields):
         ordering = ["-year", "-number", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["year", "number", "version"], name="snapshot_unique_version"),
+            # Exactly one current published version per quarter: the others were superseded by a correction.
+            models.UniqueConstraint(fields=["year", "number"], condition=models.Q(status="published",
+                                                                                   superseded_at__isnull=True),
+                                    name="snapshot_one_current_per_quarter"),
         ]
         indexes = [models.Index(fields=["year", "number", "status"])]
 
@@ -302,18 +324,39 @@ class RankingSnapshot(QuarterFields):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._stored_status = getattr(instance, "status", None)
+        instance._stored_superseded = getattr(instance, "superseded_at", None)
         return instance
 
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_current(self) -> bool:
+        """The published version that counts for its quarter (a superseded one no longer does)."""
+        return self.is_published and self.superseded_at is None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
+
+    @property
+    def version_status(self) -> str:
+        """草稿 / 已发布（当前有效） / 已被第 N 版取代: what every list, export and page says of a version."""
+        if not self.is_published:
+            return gettext("草稿")
+        if self.is_superseded:
+            return gettext("已被第 %(n)s 版取代") % {"n": self.superseded_by.version}
+        return gettext("已发布（当前有效）")
+
     def save(self, *args, **kwargs) -> None:
-        # Publishing itself is the one allowed change of a snapshot; nothing changes after it.
+        # Publishing is the one change of a snapshot; after it, only being marked superseded, once.
         if self.pk and getattr(self, "_stored_status", None) == self.Status.PUBLISHED:
-            raise PublishedSnapshotError()
+            if set(kwargs.get("update_fields") or ()) != {"superseded_at"} or getattr(self, "_stored_superseded", 1):
+                raise PublishedSnapshotError()
         super().save(*args, **kwargs)
         self._stored_status = self.status
+        self._stored_superseded = self.superseded_at
 
     def delete(self, *args, **kwargs):
         if self.is_published:
@@ -354,6 +397,7 @@ class SnapshotEntry(_SnapshotPart):
                                db_constraint=False)
     branch_code = models.CharField(_("支部编码"), max_length=32)
     branch_name = models.CharField(_("党支部"), max_length=100)
+    unit_name = models.CharField(_("所属单位"), max_length=100, blank=True)
     base_total = models.DecimalField(_("基础得分"), **POINTS)
     bonus_total = models.DecimalField(_("加分"), **POINTS)
     total = models.DecimalField(_("总分"), **POINTS)
@@ -394,13 +438,19 @@ class SnapshotItemScore(_SnapshotPart):
     max_points = models.DecimalField(_("分值"), **POINTS)
     is_bonus = models.BooleanField(_("加分项"), default=False)
     rule = models.TextField(_("评分标准"), blank=True)
+    # The item's rule parameters as they were at compile time (the outcome's `target` below is what was due).
+    source = models.CharField(_("数据来源"), max_length=40, blank=True)
+    rule_target = models.DecimalField(_("季度目标数"), null=True, blank=True, **POINTS)
+    deduction = models.DecimalField(_("每次扣分"), null=True, blank=True, **POINTS)
+    branch_kinds = models.JSONField(_("适用支部类型"), default=list, blank=True)
+    rule_params = models.JSONField(_("计分参数"), default=dict, blank=True)  # params and no_obligation
     count = models.DecimalField(_("完成数"), null=True, blank=True, **POINTS)
     target = models.DecimalField(_("目标/应完成数"), null=True, blank=True, **POINTS)
     points = models.DecimalField(_("得分"), **POINTS)
     explanation = models.TextField(_("计分说明"), blank=True)
-    # The records behind the points: a list of {"model", "id", "label"} refs (manual scores, and snapshots
-    # compiled before 2026-11), or {"source": key, **owners counted} from which `evidence` lists the very
-    # records again (the records of a published quarter are read-only).
+    # The records behind the points: a list of {"model", "id", "label"} refs (manual scores), or
+    # {"source": key, **owners counted}: the refs of those owners are frozen at compile time in
+    # SnapshotEvidence (shared by the branches of a pair), and `evidence` reads them from there.
     evidence_data = models.JSONField(_("依据记录"), default=list, blank=True, db_column="evidence")
     position = models.PositiveIntegerField(_("顺序"), default=0)
 
@@ -414,13 +464,12 @@ class SnapshotItemScore(_SnapshotPart):
 
     @property
     def evidence(self) -> list[dict]:
-        """The records that earned or lost the points, labelled: [{"model", "id", "label"}] (queried once)."""
-        cached = getattr(self, "_evidence", None)
-        if cached is None:
-            entry = self.entry
-            cached = self._evidence = registry.evidence_for(self.evidence_data, quarter=entry.snapshot.quarter,
-                                                   branch_id=entry.branch_id)
-        return cached
+        """The records that earned or lost the points, labelled in the reader's language:
+        [{"model", "id", "label", ...}], as frozen at compile time (read once; lists of scores are attached
+        in one query by SnapshotEvidence.attach)."""
+        if getattr(self, "_evidence", None) is None:
+            SnapshotEvidence.attach([self], snapshot_id=self.entry.snapshot_id)
+        return self._evidence
 
     def _snapshot_published(self) -> bool:
         return RankingSnapshot.objects.filter(
@@ -428,9 +477,57 @@ class SnapshotItemScore(_SnapshotPart):
         ).exists()
 
 
+class SnapshotEvidence(_SnapshotPart):
+    """The labelled records behind one scope counted (scoring.evidence), as they were when the snapshot was
+    compiled. `refs`: [{"model", "id", "label", "labels": {language: label}, ...}]."""
+
+    snapshot = models.ForeignKey(RankingSnapshot, verbose_name=_("排名快照"), on_delete=models.CASCADE,
+                                 related_name="evidence", db_constraint=False)
+    key = models.CharField(_("范围"), max_length=40)
+    refs = models.JSONField(_("依据记录"), default=list)
+
+    class Meta:
+        verbose_name = _("排名依据记录")
+        verbose_name_plural = _("排名依据记录")
+        constraints = [models.UniqueConstraint(fields=["snapshot", "key"], name="snapshot_evidence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id} · {self.key}"
+
+    def _snapshot_published(self) -> bool:
+        return RankingSnapshot.objects.filter(pk=self.snapshot_id, status=RankingSnapshot.Status.PUBLISHED).exists()
+
+    @classmethod
+    def attach(cls, scores: list[SnapshotItemScore], *, snapshot_id: int) -> None:
+        """Give each item score of one snapshot its frozen evidence (`score.evidence`): one query for all."""
+        wanted: list[tuple[SnapshotItemScore, str]] = []
+        for score in scores:
+            stored = score.evidence_data
+            if isinstance(stored, dict) and "source" in stored:
+                wanted.append((score, evidence_key(stored, score.entry.branch_id)))
+            else:
+                score._evidence = stored if isinstance(stored, list) else []
+        if not wanted:
+            return
+        found = dict(cls.objects.filter(snapshot_id=snapshot_id, key__in={k for _s, k in wanted})
+                     .values_list("key", "refs"))
+        language = get_language() or settings.LANGUAGE_CODE
+        for score, key in wanted:
+            score._evidence = [_in_language(r, language) for r in found.get(key, ())]
+
+
+def _in_language(ref: dict, language: str) -> dict:
+    labels = ref.get("labels")
+    out = {k: v for k, v in ref.items() if k != "labels"}
+    if labels and language in labels:
+        out["label"] = labels[language]
+    return out
+
+
 @receiver(pre_delete, sender=RankingSnapshot)
 @receiver(pre_delete, sender=SnapshotEntry)
 @receiver(pre_delete, sender=SnapshotItemScore)
+@receiver(pre_delete, sender=SnapshotEvidence)
 def _refuse_deleting_published(sender, instance, **kwargs) -> None:
     """Queryset and cascade deletes do not call delete(); the signal guards them too."""
     if sender is RankingSnapshot:

@@ -16,9 +16,11 @@ from scoring.models import (
     RankingSnapshot,
     RubricItem,
     SnapshotEntry,
+    SnapshotEvidence,
     SnapshotItemScore,
     Veto,
 )
+from scoring.versions import current_of
 
 
 def snapshots_of(*, quarter: Quarter, published_only: bool = False) -> QuerySet[RankingSnapshot]:
@@ -31,6 +33,55 @@ def snapshots_of(*, quarter: Quarter, published_only: bool = False) -> QuerySet[
 
 def latest_snapshot(*, quarter: Quarter, published_only: bool = False) -> RankingSnapshot | None:
     return snapshots_of(quarter=quarter, published_only=published_only).first()
+
+
+def current_snapshot(*, quarter: Quarter) -> RankingSnapshot | None:
+    """The published version that counts for the quarter."""
+    return current_of(RankingSnapshot.objects.filter(year=quarter.year, number=quarter.number))
+
+
+def unscored_manual(*, snapshot: RankingSnapshot) -> list[dict]:
+    """Branches of a draft with manual (non-bonus) items nobody has scored: they count as 0 if published.
+    [{"branch_id", "branch_code", "branch_name", "items": ["M1 组织生活质量", ...]}] (2 queries)."""
+    rows = SnapshotItemScore.objects.filter(entry__snapshot=snapshot, method=RubricItem.Method.MANUAL,
+                                            is_bonus=False).values(
+        "entry__branch_id", "entry__branch_code", "entry__branch_name", "item_id", "item_code", "item_name",
+        "evidence_data").order_by("entry__branch_code", "position")
+    scored = set(ManualScore.objects.filter(year=snapshot.year, number=snapshot.number).values_list(
+        "branch_id", "item_id"))
+    out: dict[int, dict] = {}
+    for r in rows:
+        stored = r["evidence_data"] if isinstance(r["evidence_data"], list) else []
+        if any(ref.get("model") == "scoring.manualscore" for ref in stored):
+            continue
+        if (r["entry__branch_id"], r["item_id"]) in scored:
+            continue
+        branch = out.setdefault(r["entry__branch_id"], {
+            "branch_id": r["entry__branch_id"], "branch_code": r["entry__branch_code"],
+            "branch_name": r["entry__branch_name"], "items": []})
+        branch["items"].append(f"{r['item_code']} {r['item_name']}")
+    return list(out.values())
+
+
+def version_diff(*, old: RankingSnapshot, new: RankingSnapshot, changed_only: bool = True) -> list[dict]:
+    """Per branch, what a correction changed: points and rank in each version (None where absent)."""
+    columns = ("branch_id", "branch_code", "branch_name", "group_name", "total", "rank")
+    before = {e["branch_id"]: e for e in old.entries.values(*columns)}
+    after = {e["branch_id"]: e for e in new.entries.values(*columns)}
+    rows = []
+    for branch_id in sorted(before.keys() | after.keys(),
+                            key=lambda b: (after.get(b) or before[b])["branch_code"]):
+        a, b = before.get(branch_id), after.get(branch_id)
+        row = {"branch_id": branch_id, "branch_code": (b or a)["branch_code"], "branch_name": (b or a)["branch_name"],
+               "group_name": (b or a)["group_name"],
+               "old_total": a["total"] if a else None, "new_total": b["total"] if b else None,
+               "old_rank": a["rank"] if a else None, "new_rank": b["rank"] if b else None}
+        row["points_change"] = (row["new_total"] - row["old_total"]) if a and b else None
+        row["changed"] = (row["old_total"], row["old_rank"], (a or {}).get("group_name")) != (
+            row["new_total"], row["new_rank"], (b or {}).get("group_name"))
+        if row["changed"] or not changed_only:
+            rows.append(row)
+    return rows
 
 
 def latest_job(*, quarter: Quarter) -> CompileJob | None:
@@ -117,6 +168,17 @@ def entry_for(*, snapshot: RankingSnapshot, branch_id: int) -> SnapshotEntry | N
     """A branch's entry in a snapshot with its item scores in rubric order."""
     return snapshot.entries.filter(branch_id=branch_id).prefetch_related(
         Prefetch("item_scores", queryset=SnapshotItemScore.objects.order_by("position"))).first()
+
+
+def attach_evidence(entries: list[SnapshotEntry]) -> None:
+    """Load the frozen evidence of the item scores of these entries: one query per snapshot."""
+    by_snapshot: dict[int, list[SnapshotItemScore]] = defaultdict(list)
+    for entry in entries:
+        for score in entry.item_scores.all():
+            score.entry = entry
+            by_snapshot[entry.snapshot_id].append(score)
+    for snapshot_id, scores in by_snapshot.items():
+        SnapshotEvidence.attach(scores, snapshot_id=snapshot_id)
 
 
 def _stats(values: list[Decimal]) -> dict:

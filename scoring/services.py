@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch
 from branches.periods import Quarter
 from config.concurrency import save_versioned
+from scoring import selectors
 from scoring.engine import methods
 from scoring.engine.compile import compute, write_snapshot
 from scoring.models import (
@@ -28,6 +29,7 @@ from scoring.models import (
     RubricSection,
     Veto,
 )
+from scoring.versions import publish_version
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ class _AlreadyCompiled(Exception):
 
 
 def compile_quarter(*, quarter: Quarter, user=None, publish: bool = False, job: CompileJob | None = None,
-                    task_id: str = "") -> RankingSnapshot:
+                    task_id: str = "", reason: str = "") -> RankingSnapshot:
     """Compute every branch's items for the quarter and write a new draft (or published) snapshot version.
 
     A job makes at most one version: delivered again after it finished, it returns that version; two
@@ -61,7 +63,8 @@ def compile_quarter(*, quarter: Quarter, user=None, publish: bool = False, job: 
         rubric, results = compute(quarter, progress=progress)
         progress(90, _("写入排名快照"))
         with transaction.atomic():
-            snapshot = write_snapshot(quarter, rubric, results, user=user, task_id=task_id, publish=publish)
+            snapshot = write_snapshot(quarter, rubric, results, user=user, task_id=task_id, publish=publish,
+                                      reason=reason)
             if job is not None and not CompileJob.objects.filter(pk=job.pk, snapshot__isnull=True).update(
                     snapshot=snapshot):
                 raise _AlreadyCompiled
@@ -123,25 +126,23 @@ def _queue(job: CompileJob, *, user) -> None:
     transaction.on_commit(queue)
 
 
-def publish_snapshot(*, snapshot: RankingSnapshot, user) -> RankingSnapshot:
-    with transaction.atomic():
-        snapshot = RankingSnapshot.objects.select_for_update().get(pk=snapshot.pk)
-        if snapshot.is_published:
-            raise PublishedSnapshotError()
-        newer = RankingSnapshot.objects.filter(year=snapshot.year, number=snapshot.number,
-                                               status=RankingSnapshot.Status.PUBLISHED,
-                                               version__gt=snapshot.version).exists()
-        if newer:
-            raise ValidationError(_("该季度已发布了更新的版本，不能再发布旧版本。"))
-        quarter = Quarter(snapshot.year, snapshot.number)
-        if quarter.end >= timezone.localdate():
-            # Publishing locks the quarter's records; a running quarter would stop every branch logging.
-            raise ValidationError(_("%(quarter)s 尚未结束，季度结束后才能发布排名。") % {"quarter": quarter})
-        snapshot.status = RankingSnapshot.Status.PUBLISHED
-        snapshot.published_at = timezone.now()
-        snapshot.published_by = user
-        snapshot.save(update_fields=["status", "published_at", "published_by"])
-    return snapshot
+def publish_snapshot(*, snapshot: RankingSnapshot, user, reason: str = "",
+                     confirm_unscored: bool = False) -> RankingSnapshot:
+    """Publish a draft. Branches with manual items nobody scored (they count as 0) are listed and the
+    publisher must confirm. A quarter with a published version takes a correction only with a reason; the
+    previous version is then marked superseded (scoring.versions holds that rule)."""
+    quarter = Quarter(snapshot.year, snapshot.number)
+    if quarter.end >= timezone.localdate():
+        # Publishing locks the quarter's records; a running quarter would stop every branch logging.
+        raise ValidationError(_("%(quarter)s 尚未结束，季度结束后才能发布排名。") % {"quarter": quarter})
+    if not snapshot.is_published and not confirm_unscored:
+        unscored = selectors.unscored_manual(snapshot=snapshot)
+        if unscored:
+            raise ValidationError({"confirm_unscored": _(
+                "以下 %(n)s 个党支部的人工评分项尚未评分，发布后按 0 分计：%(branches)s。请确认后再发布。") % {
+                "n": len(unscored), "branches": "、".join(b["branch_name"] for b in unscored)}})
+    return publish_version(version=snapshot, siblings=RankingSnapshot.objects.filter(
+        year=snapshot.year, number=snapshot.number), user=user, reason=reason)
 
 
 def discard_draft(*, snapshot: RankingSnapshot, user) -> None:
@@ -164,7 +165,10 @@ def _points(value) -> Decimal:
 
 def save_manual_score(*, quarter: Quarter, branch: Branch, item: RubricItem, points, reason: str, user=None,
                       expected_version: int | None = None) -> ManualScore:
-    """Score a manual item between 0 and its maximum, with a reason; stale edits are refused."""
+    """Score a manual item between 0 and its maximum, with a reason; stale edits are refused. The one rule
+    for page and API: a published quarter's manual scores stay the organisation department's to review;
+    a change never moves the published version (it is frozen) and counts only in a correction, which is
+    published with a reason (publish_snapshot)."""
     errors = {}
     if item.method != RubricItem.Method.MANUAL:
         errors["item"] = _("“%(item)s”按记录自动计分，不能人工评分。") % {"item": item.name}

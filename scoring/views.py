@@ -134,7 +134,6 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _job_box(request, job)
 
 
-@require_POST
 @org_admin_required
 def job_restart(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(CompileJob, pk=pk)
@@ -150,14 +149,44 @@ def job_restart(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_admin_required
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what publishing would do (unscored manual items, and for a correction what changes against the
+    current version); POST: publish, with the reason a correction needs and the confirmation."""
     snapshot = get_object_or_404(RankingSnapshot, pk=pk)
-    try:
-        services.publish_snapshot(snapshot=snapshot, user=request.user)
-        messages.success(request, _("已发布 %(quarter)s 第 %(v)s 版排名，该季度记录已锁定。") % {
-            "quarter": snapshot.quarter, "v": snapshot.version})
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect(f"{reverse('scoring:rankings')}?quarter={snapshot.quarter}&snapshot={snapshot.pk}")
+    if snapshot.is_published:
+        return redirect(f"{reverse('scoring:rankings')}?quarter={snapshot.quarter}&snapshot={snapshot.pk}")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.publish_snapshot(snapshot=snapshot, user=request.user, reason=request.POST.get("reason", ""),
+                                      confirm_unscored=bool(request.POST.get("confirm_unscored")))
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        else:
+            messages.success(request, _("已发布 %(quarter)s 第 %(v)s 版排名，该季度记录已锁定。") % {
+                "quarter": snapshot.quarter, "v": snapshot.version})
+            return redirect(f"{reverse('scoring:rankings')}?quarter={snapshot.quarter}&snapshot={snapshot.pk}")
+    current = selectors.current_snapshot(quarter=snapshot.quarter)
+    return render(request, "scoring/publish.html", {
+        "snapshot": snapshot, "quarter": snapshot.quarter, "current": current,
+        "unscored": selectors.unscored_manual(snapshot=snapshot),
+        "diff": selectors.version_diff(old=current, new=snapshot) if current else [],
+        "errors": errors, "posted": request.POST if request.method == "POST" else {}},
+        status=400 if errors else 200)
+
+
+@login_required
+def version_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a correction changed against the version it superseded: points and rank per branch."""
+    snapshot = _readable_snapshot(request, pk)
+    if snapshot.supersedes_id is None:
+        raise Http404
+    person = person_for(request.user)
+    diff = selectors.version_diff(old=snapshot.supersedes, new=snapshot)
+    if not _sees_all(person):
+        visible = set(visible_branches(request.user).values_list("pk", flat=True))
+        diff = [r for r in diff if r["branch_id"] in visible]
+    return render(request, "scoring/version_changes.html", {
+        "snapshot": snapshot, "previous": snapshot.supersedes, "quarter": snapshot.quarter, "diff": diff})
 
 
 @require_POST
@@ -190,6 +219,7 @@ def branch_score(request: HttpRequest, pk: int, branch_id: int) -> HttpResponse:
     if entry is None:
         raise Http404
     admin_links = person.is_org_admin and request.user.is_staff
+    selectors.attach_evidence([entry])
     sections: dict[str, list] = {}
     scores = list(entry.item_scores.all())
     # What each item counts, said by the registry from the item (a published quarter's rubric is frozen).

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin_locks import LockedRecordAdmin
+from pairing.services import record_is_locked
 from supervision.models import (
     Finding,
     FindingEvidence,
@@ -50,11 +52,14 @@ class FindingInline(admin.StackedInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
     list_display = ["branch", "group", "date", "form"]
     list_filter = ["form", "group__round"]
     search_fields = ["branch__name", "notes"]
     inlines = [FindingInline]
+
+    def is_locked(self, obj) -> bool:
+        return record_is_locked(obj.date)
 
 
 class FindingEvidenceInline(admin.TabularInline):
@@ -64,11 +69,14 @@ class FindingEvidenceInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(LockedRecordAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "mode", "visit"]
     list_filter = ["kind", "mode"]
     search_fields = ["title", "text"]
     inlines = [FindingEvidenceInline]
+
+    def is_locked(self, obj) -> bool:
+        return record_is_locked(obj.visit.date)
 
 
 class TransitionInline(admin.TabularInline):

@@ -1,5 +1,6 @@
 from .committee import CommitteeMember
 from .duty import AssessmentContent, Duty, DutyEvidence, KeyWorkPlan, KeyWorkTask, MonthlyTarget
+from .filing import FilingReview
 from .org import (
     Branch,
     ExternalOrganization,
@@ -20,6 +21,7 @@ __all__ = [
     "Duty",
     "DutyEvidence",
     "ExternalOrganization",
+    "FilingReview",
     "KeyWorkPlan",
     "KeyWorkTask",
     "Member",

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from branches.periods import MAX_YEAR, MIN_YEAR
 from config.concurrency import VersionedModel
 
+from .filing import FilingReview
 from .org import Unit
 
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
@@ -118,7 +119,7 @@ class DutyEvidence(VersionedModel):
             raise ValidationError(errors)
 
 
-class KeyWorkPlan(VersionedModel):
+class KeyWorkPlan(FilingReview, VersionedModel):
     """A department's annual key-work plan, decomposed into tasks and monthly targets (督办)."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("机关部门"), on_delete=models.CASCADE, related_name="key_work_plans")

@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -72,6 +73,9 @@ class Branch(VersionedModel):
         related_name="+",
     )
     is_active = models.BooleanField(_("有效"), default=True)
+    # When the branch existed, for rankings of past quarters: empty = since always / still.
+    active_from = models.DateField(_("设立日期"), null=True, blank=True)
+    active_until = models.DateField(_("撤销日期"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -94,6 +98,24 @@ class Branch(VersionedModel):
         # The branch kind follows its unit's kind; it is stored for filtering and ranking groups.
         self.kind = self.KIND_BY_UNIT.get(self.unit.kind, self.Kind.GRASSROOTS)
         super().save(*args, **kwargs)
+
+    def mark_active(self, is_active: bool, *, today, set_up_today: bool = True) -> None:
+        """Set `is_active` and date it: a branch set up today exists from today (`set_up_today`; an imported
+        organisation existed before), one closed today until today."""
+        if self.pk is None and self.active_from is None and set_up_today:
+            self.active_from = today
+        if is_active:
+            self.active_until = None
+        elif self.is_active or self.pk is None:
+            self.active_until = today
+        self.is_active = is_active
+
+    @staticmethod
+    def existing_during(start, end) -> Q:
+        """The branches that existed at some point between two days (a closed branch without a date: never)."""
+        return ((Q(active_from__isnull=True) | Q(active_from__lte=end))
+                & (Q(active_until__isnull=True) | Q(active_until__gte=start))
+                & (Q(is_active=True) | Q(active_until__isnull=False)))
 
     @property
     def is_pair_lead_kind(self) -> bool:

@@ -100,8 +100,7 @@ def _home_context(request, *, person, unit: Unit | None, year: int, month: int) 
         context["quarter"] = quarter
         context["plan_form"] = forms.KeyWorkPlanForm(
             instance=context["plan"],
-            initial={"version": context["plan"].version if context["plan"] else None,
-                     "filed_on": None if context["plan"] else timezone.localdate()})
+            initial={"version": context["plan"].version if context["plan"] else None})
         context["task_form"] = forms.KeyWorkTaskForm(initial={"number": len(context["tasks"]) + 1})
     return context
 
@@ -151,7 +150,7 @@ def plan_save(request, unit_id: int):
         try:
             services.save_key_work_plan(
                 plan=plan, unit=unit, year=year, title=form.cleaned_data["title"],
-                filed_on=form.cleaned_data.get("filed_on"), document=request.FILES.get("document"),
+                document=request.FILES.get("document"),
                 expected_version=form.cleaned_data.get("version"),
             )
         except StaleRecordError as exc:

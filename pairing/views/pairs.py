@@ -319,13 +319,15 @@ def problem_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _problem(request: HttpRequest, pk: int):
-    """The problem to change, and a redirect back to its pair when its solving or raising quarter is locked."""
+def _problem(request: HttpRequest, pk: int, *, follow_up: bool = False):
+    """The problem to change, and a redirect back to its pair when its solving or raising quarter is locked.
+    Solving is follow-up (`follow_up`): a problem raised in a locked quarter is solved in an open one, dated
+    there; only a solution already dated in a locked quarter stays as it was."""
     problem = selectors.get_or_404(selectors.problems_for(request.user), pk)
     require_edit_owner(request, problem.pair)
     back = _owner_url(problem.pair) + "#problems"
     return problem, (refuse_if_locked(request, problem.solved_on, back)
-                     or refuse_if_locked(request, problem.raised_on, back))
+                     or (None if follow_up else refuse_if_locked(request, problem.raised_on, back)))
 
 
 @login_required
@@ -346,7 +348,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_solve(request: HttpRequest, pk: int) -> HttpResponse:
-    problem, refused = _problem(request, pk)
+    problem, refused = _problem(request, pk, follow_up=True)
     if refused:
         return refused
     initial = {"solution": problem.solution, "solved_on": problem.solved_on or today()}

@@ -14,16 +14,19 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import F, Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, YearSettings
 from branches.periods import Quarter
 from scoring.engine import methods, registry
 from scoring.engine.sources import Context, Fact
+from scoring.evidence import TRANSLATED_EVIDENCE, evidence_is_shared, evidence_key
+from scoring.groups import groups_for
 from scoring.models import (
     ManualScore,
     RankingGroup,
@@ -31,9 +34,11 @@ from scoring.models import (
     Rubric,
     RubricItem,
     SnapshotEntry,
+    SnapshotEvidence,
     SnapshotItemScore,
     Veto,
 )
+from scoring.versions import publish_version
 
 Progress = Callable[[int, str], None]
 ADVISORY_LOCK_BASE = 746_500_000  # + year*10 + quarter: one compile writer per quarter at a time
@@ -91,12 +96,13 @@ def rubric_for(quarter: Quarter) -> Rubric | None:
             .order_by("-valid_from", "-version").first())
 
 
-def assign_groups(branches: list[dict]) -> dict[int, RankingGroup]:
-    """Explicitly listed branches go to their group; the rest to the first group (by order) of their kind."""
-    groups = list(RankingGroup.objects.filter(is_active=True).order_by("sort_order", "id"))
+def assign_groups(branches: list[dict], quarter: Quarter | None = None) -> dict[int, RankingGroup]:
+    """With the groups in force for the quarter (today's when none is given): explicitly listed branches go
+    to their group; the rest to the first group (by order) of their kind."""
+    groups = groups_for(quarter or Quarter.current())
     by_id = {g.pk: g for g in groups}
     explicit: dict[int, RankingGroup] = {}
-    for link in RankingGroup.branches.through.objects.filter(rankinggroup__is_active=True).values(
+    for link in RankingGroup.branches.through.objects.filter(rankinggroup__in=list(by_id)).values(
             "rankinggroup_id", "branch_id").order_by("rankinggroup__sort_order", "rankinggroup_id"):
         explicit.setdefault(link["branch_id"], by_id[link["rankinggroup_id"]])
     out: dict[int, RankingGroup] = {}
@@ -140,11 +146,13 @@ def compute(quarter: Quarter, *, progress: Progress | None = None, as_of: date |
     # that a ranking group mixing kinds lists its columns in rubric order.
     for n, i in enumerate(items):
         i.rubric_position = n
-    branch_qs = Branch.objects.filter(is_active=True)
+    # The branches that existed during the quarter, in the groups in force for it.
+    branch_qs = Branch.objects.filter(Branch.existing_during(quarter.start, quarter.end))
     if branch_ids is not None:
         branch_qs = branch_qs.filter(pk__in=branch_ids)
-    branches = list(branch_qs.values("id", "code", "name", "kind", "unit_id").order_by("code"))
-    groups = assign_groups(branches)
+    branches = list(branch_qs.values("id", "code", "name", "kind", "unit_id", unit_name=F("unit__name"))
+                    .order_by("code"))
+    groups = assign_groups(branches, quarter)
     branches = [b for b in branches if b["id"] in groups]
     ctx = Context(quarter, {b["id"]: b for b in branches}, as_of or timezone.localdate(),
                   limited=branch_ids is not None)
@@ -217,7 +225,7 @@ def _lock_quarter(quarter: Quarter) -> None:
 
 
 def write_snapshot(quarter: Quarter, rubric: Rubric, results: list[BranchResult], *, user=None, task_id: str = "",
-                   publish: bool = False) -> RankingSnapshot:
+                   publish: bool = False, reason: str = "") -> RankingSnapshot:
     with transaction.atomic():
         if connection.vendor == "postgresql" and not publish:
             # A draft can be compiled again: its commit need not wait for the WAL to reach the disk (the
@@ -240,25 +248,24 @@ def write_snapshot(quarter: Quarter, rubric: Rubric, results: list[BranchResult]
                 entries.append({
                     "snapshot_id": snapshot.pk, "group_id": r.group.pk, "group_name": r.group.name,
                     "group_sort": r.group.sort_order, "branch_id": r.branch["id"], "branch_code": r.branch["code"],
-                    "branch_name": r.branch["name"], "base_total": methods.q2(r.base_total),
+                    "branch_name": r.branch["name"], "unit_name": r.branch.get("unit_name", ""), "base_total": methods.q2(r.base_total),
                     "bonus_total": methods.q2(r.bonus_total), "total": r.total, "rank": rank, "position": position,
                     "vetoed": r.vetoed, "veto_reason": r.veto_reason})
                 scored.append(r)
         entry_ids = _write_entries(entries)
         _write_item_scores(entry_ids, scored)
+        write_evidence(snapshot_id=snapshot.pk, quarter=quarter, scopes=_evidence_scopes(scored))
         if publish:
-            snapshot.status = RankingSnapshot.Status.PUBLISHED
-            snapshot.published_at = timezone.now()
-            snapshot.published_by = user
-            snapshot.save(update_fields=["status", "published_at", "published_by"])
+            snapshot = publish_version(version=snapshot, siblings=RankingSnapshot.objects.filter(
+                year=quarter.year, number=quarter.number), user=user, reason=reason)
     return snapshot
 
 
 ENTRY_COLUMNS = ("id", "snapshot_id", "group_id", "group_name", "group_sort", "branch_id", "branch_code",
-                 "branch_name", "base_total", "bonus_total", "total", "rank", "position", "vetoed", "veto_reason")
+                 "branch_name", "unit_name", "base_total", "bonus_total", "total", "rank", "position", "vetoed", "veto_reason")
 ITEM_SCORE_COLUMNS = ("entry_id", "item_id", "item_code", "item_name", "section_name", "mode", "method",
-                      "max_points", "is_bonus", "rule", "count", "target", "points", "explanation", "evidence_data",
-                      "position")
+                      "max_points", "is_bonus", "rule", "source", "rule_target", "deduction", "branch_kinds",
+                      "rule_params", "count", "target", "points", "explanation", "evidence_data", "position")
 
 
 class _Chunks(io.TextIOBase):
@@ -306,6 +313,7 @@ def _write_entries(entries: list[dict]) -> list[int]:
         e["id"] = pk
         write(f"{pk}\t{e['snapshot_id']}\t{e['group_id']}\t{_copy_text(e['group_name'])}\t{e['group_sort']}\t"
               f"{e['branch_id']}\t{_copy_text(e['branch_code'])}\t{_copy_text(e['branch_name'])}\t"
+              f"{_copy_text(e['unit_name'])}\t"
               f"{e['base_total']}\t{e['bonus_total']}\t{e['total']}\t{e['rank']}\t{e['position']}\t"
               f"{'t' if e['vetoed'] else 'f'}\t{_copy_text(e['veto_reason'])}\n")
     _copy(SnapshotEntry, ENTRY_COLUMNS, buffer)
@@ -322,6 +330,8 @@ def _write_item_scores(entry_ids: list[int], scored: list[BranchResult]) -> None
             SnapshotItemScore(entry_id=entry_id, item=ir.item, item_code=ir.item.code, item_name=ir.item.name,
                               section_name=ir.item.section.name, mode=ir.item.mode, method=ir.item.method,
                               max_points=ir.max_points, is_bonus=ir.item.is_bonus, rule=ir.item.rule,
+                              source=ir.item.source, rule_target=ir.item.target, deduction=ir.item.deduction,
+                              branch_kinds=list(ir.item.branch_kinds or []), rule_params=_rule_params(ir.item),
                               count=ir.outcome.count, target=ir.outcome.target, points=ir.outcome.points,
                               explanation=ir.outcome.explanation, evidence_data=ir.evidence,
                               position=ir.item.rubric_position)
@@ -348,7 +358,8 @@ def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_
             if item_text is None:
                 item_text = items[(item.id, applies)] = "\t".join(_copy_text(v) for v in (
                     item.id, item.code, item.name, item.section.name, item.mode, item.method, ir.max_points,
-                    item.is_bonus, item.rule))
+                    item.is_bonus, item.rule, item.source, item.target, item.deduction,
+                    dumps(list(item.branch_kinds or [])), dumps(_rule_params(item))))
             o = ir.outcome
             outcome_text = outcomes.get(id(o))
             if outcome_text is None:
@@ -369,6 +380,61 @@ def _item_score_text(entry_ids: list[int], scored: list[BranchResult], rows_per_
             lines.clear()
     if lines:
         yield "".join(lines)
+
+
+def _rule_params(item: RubricItem) -> dict:
+    """The item's counting parameters as the snapshot keeps them (with its rule for a branch without
+    obligations)."""
+    return {**(item.params or {}), "no_obligation": getattr(item, "no_obligation", "")}
+
+
+def _evidence_scopes(scored: list[BranchResult]) -> dict[str, tuple[str, int, dict]]:
+    """{evidence key: (source, branch id, stored scope)} of every record item scored: whose records the
+    snapshot freezes, once per distinct scope (the branches of a pair share theirs)."""
+    out: dict[str, tuple[str, int, dict]] = {}
+    seen: set[tuple[str, int, int]] = set()
+    for r in scored:
+        branch_id = r.branch["id"]
+        for ir in r.items:
+            if ir.scope is None:
+                continue
+            stored = ir.evidence
+            if not evidence_is_shared(stored):
+                out.setdefault(evidence_key(stored, branch_id), (stored["source"], branch_id, stored))
+                continue
+            marker = (stored["source"], id(ir.scope), 0)
+            if marker in seen:
+                continue
+            seen.add(marker)
+            out.setdefault(evidence_key(stored, branch_id), (stored["source"], branch_id, stored))
+    return out
+
+
+def write_evidence(*, snapshot_id: int, quarter: Quarter, scopes: dict[str, tuple[str, int, dict]],
+                   model=SnapshotEvidence) -> int:
+    """Freeze the labelled records behind every scope counted into the snapshot, in the default language (and
+    the labels of the sources with translated words in every other language); returns the rows written.
+    `model` lets a data migration write with its historical model."""
+    base = settings.LANGUAGE_CODE
+    others = [code for code, _name in settings.LANGUAGES if code != base]
+    rows = []
+    for key, (source_key, branch_id, stored) in scopes.items():
+        source = registry.SOURCES.get(source_key)
+        if source is None:
+            continue
+        with translation.override(base):
+            refs = source.evidence(quarter, branch_id, stored)
+        if source_key in TRANSLATED_EVIDENCE:
+            for language in others:
+                with translation.override(language):
+                    translated = source.evidence(quarter, branch_id, stored)
+                for ref, other in zip(refs, translated, strict=False):
+                    if other["label"] != ref["label"]:
+                        ref.setdefault("labels", {base: ref["label"]})[language] = other["label"]
+        if refs:
+            rows.append(model(snapshot_id=snapshot_id, key=key, refs=refs))
+    model.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _scope_json(source: str, scope: dict) -> str:

@@ -76,13 +76,16 @@ def test_published_quarter_is_read_only_through_the_api(world):
     }, format="json")
     assert response.status_code == 400
     assert "已发布" in response.json()["date"][0]
-    # A Q2 activity stays editable; a manual score of the published quarter does not.
+    # A Q2 activity stays editable. A manual score follows the page's rule (scoring.services): the
+    # organisation department may review it; the published version does not move (it counts in a correction).
     assert client.patch(f"/api/activities/{o['activity_a'].pk}/", {"title": "改", "version": o["activity_a"].version},
                         format="json").status_code == 200
     admin = world.client("org_admin")
-    score = admin.patch(f"/api/manual-scores/{o['manual_score'].pk}/", {"points": "9", "version": o["manual_score"].version},
-                         format="json")
-    assert score.status_code == 400 and "已发布" in score.json()["date"][0]
+    before = admin.get(f"/api/ranking-entries/?snapshot={o['snapshot'].pk}").content
+    score = admin.patch(f"/api/manual-scores/{o['manual_score'].pk}/",
+                        {"points": "9", "reason": "复核", "version": o["manual_score"].version}, format="json")
+    assert score.status_code == 200 and score.json()["points"] == "9.00"
+    assert admin.get(f"/api/ranking-entries/?snapshot={o['snapshot'].pk}").content == before
 
 
 def test_evidence_upload_checks_content_like_the_page(world):

@@ -27,7 +27,7 @@ def published_q1(world):
     make_rubric([{"code": "DT1", "name": "月度目标完成率", "method": "ratio", "source": "duty_targets_met",
                   "max_points": 10, "mode": "party_business"}])
     snapshot = scoring_services.compile_quarter(quarter=Quarter(2026, 1))
-    scoring_services.publish_snapshot(snapshot=snapshot, user=world.users["org_admin"])
+    scoring_services.publish_snapshot(snapshot=snapshot, user=world.users["org_admin"], confirm_unscored=True)
     return snapshot
 
 

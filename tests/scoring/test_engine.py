@@ -234,7 +234,7 @@ def test_recompiling_makes_a_new_version_and_published_stays_unchanged(groups):
     item = RubricItem.objects.get()
     score = services.save_manual_score(quarter=Q2, branch=branch, item=item, points="6", reason="初评")
     first = services.compile_quarter(quarter=Q2)
-    services.publish_snapshot(snapshot=first, user=None)
+    services.publish_snapshot(snapshot=first, user=None, confirm_unscored=True)
     services.save_manual_score(quarter=Q2, branch=branch, item=item, points="9", reason="复核后调整",
                                expected_version=score.version)
     second = services.compile_quarter(quarter=Q2)

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from branches.models import Branch
 from branches.periods import Quarter
@@ -58,7 +59,7 @@ def compiled(groups):
 
 
 def test_published_snapshot_cannot_be_edited_or_deleted(compiled):
-    snapshot = services.publish_snapshot(snapshot=compiled, user=None)
+    snapshot = services.publish_snapshot(snapshot=compiled, user=None, confirm_unscored=True)
     snapshot = RankingSnapshot.objects.get(pk=snapshot.pk)
     snapshot.rubric_label = "篡改"
     with pytest.raises(PublishedSnapshotError):
@@ -74,7 +75,7 @@ def test_published_snapshot_cannot_be_edited_or_deleted(compiled):
     with pytest.raises(PublishedSnapshotError), transaction.atomic():
         SnapshotItemScore.objects.filter(entry=entry).delete()
     with pytest.raises(PublishedSnapshotError):
-        services.publish_snapshot(snapshot=snapshot, user=None)
+        services.publish_snapshot(snapshot=snapshot, user=None, confirm_unscored=True)
     with pytest.raises(PublishedSnapshotError):
         services.discard_draft(snapshot=snapshot, user=None)
     assert SnapshotEntry.objects.get(snapshot=snapshot).total == D("0.00")
@@ -82,9 +83,9 @@ def test_published_snapshot_cannot_be_edited_or_deleted(compiled):
 
 def test_a_draft_can_be_discarded_and_an_older_draft_not_published_over_a_newer(compiled):
     second = services.compile_quarter(quarter=Q2)
-    services.publish_snapshot(snapshot=second, user=None)
+    services.publish_snapshot(snapshot=second, user=None, confirm_unscored=True)
     with pytest.raises(Exception, match="更新的版本"):
-        services.publish_snapshot(snapshot=compiled, user=None)
+        services.publish_snapshot(snapshot=compiled, user=None, confirm_unscored=True)
     services.discard_draft(snapshot=compiled, user=None)
     assert list(RankingSnapshot.objects.values_list("version", flat=True)) == [2]
 
@@ -92,7 +93,7 @@ def test_a_draft_can_be_discarded_and_an_older_draft_not_published_over_a_newer(
 def test_publishing_locks_the_quarter(compiled):
     assert not locks.quarter_is_locked(Q2)
     locks.ensure_quarter_open(datetime.date(2026, 5, 1))
-    services.publish_snapshot(snapshot=compiled, user=None)
+    services.publish_snapshot(snapshot=compiled, user=None, confirm_unscored=True)
     assert locks.quarter_is_locked(Q2)
     assert not locks.quarter_is_locked(Quarter(2026, 3))
     with pytest.raises(Exception) as exc:
@@ -138,19 +139,39 @@ def _insert_batches(rows: int, fields: int) -> int:
 
 
 @pytest.mark.parametrize("n_pairs", [2, 20])
-def test_compile_queries_do_not_grow_with_branches(groups, django_assert_max_num_queries, n_pairs):
+def test_compile_queries_do_not_grow_with_branches(groups, django_assert_max_num_queries, n_pairs, monkeypatch):
     make_rubric(FULL_RUBRIC)
     _organisation(n_pairs)
     branches = Branch.objects.count()
     assert branches == 3 * n_pairs + 1
-    # Reads and fixed writes: a constant; plus the INSERT batches the backend needs for the rows written.
-    extra = (_insert_batches(branches, 15) - 1) + (_insert_batches(branches * len(FULL_RUBRIC), 17) - 1)
-    with django_assert_max_num_queries(32 + extra) as captured:
+    # Freezing the evidence into the snapshot is measured apart: it lists each distinct scope's records once
+    # (a pair's branches share theirs), a bounded number of queries per scope.
+    frozen = {"queries": [], "scopes": 0}
+    write_evidence = compile_module.write_evidence
+
+    def measured(**kwargs):
+        with CaptureQueriesContext(connection) as inner:
+            written = write_evidence(**kwargs)
+        frozen["queries"] = inner.captured_queries
+        frozen["scopes"] = len(kwargs["scopes"])
+        return written
+
+    monkeypatch.setattr(compile_module, "write_evidence", measured)
+    # Reads and fixed writes: a constant (+1 for the ranking-group set in force for the quarter); plus the
+    # INSERT batches the backend needs for the rows written.
+    extra = (_insert_batches(branches, 16) - 1) + (_insert_batches(branches * len(FULL_RUBRIC), 22) - 1)
+    with django_assert_max_num_queries(10_000) as captured:
         snapshot = services.compile_quarter(quarter=Q2)
     assert snapshot.entries.count() == branches
-    non_insert = [q for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith("INSERT")]
-    # 7 and 61 branches: 28 reads/locks either way (29 on PostgreSQL: the draft's SET LOCAL synchronous_commit)
-    assert len(non_insert) <= 29
+    evidence = {id(q) for q in frozen["queries"]}
+    own = [q for q in captured.captured_queries if id(q) not in evidence]
+    assert len(own) == len(captured.captured_queries) - len(frozen["queries"])
+    assert len(own) <= 33 + extra
+    non_insert = [q for q in own if not q["sql"].lstrip().upper().startswith("INSERT")]
+    # 7 and 61 branches: 29 reads/locks either way (30 on PostgreSQL: the draft's SET LOCAL synchronous_commit)
+    assert len(non_insert) <= 30
+    # at most two reads per scope frozen (and its label translation), plus the INSERT batches
+    assert frozen["scopes"] and len(frozen["queries"]) <= 3 * frozen["scopes"] + 2
 
 
 def test_a_quarter_that_has_not_ended_cannot_be_published(groups, monkeypatch):
@@ -165,6 +186,6 @@ def test_a_quarter_that_has_not_ended_cannot_be_published(groups, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 11, 21))
     snapshot = services.compile_quarter(quarter=Quarter(2026, 4))
     with pytest.raises(ValidationError, match="尚未结束"):
-        services.publish_snapshot(snapshot=snapshot, user=None)
+        services.publish_snapshot(snapshot=snapshot, user=None, confirm_unscored=True)
     snapshot.refresh_from_db()
     assert not snapshot.is_published

@@ -96,7 +96,7 @@ def test_publish_then_secretary_sees_own_published_scores_with_links(client, wor
     assert "尚未发布" in secretary.get(reverse("scoring:rankings"), {"quarter": "2026Q2"}).content.decode()
 
     client.force_login(world["admin"])
-    assert client.post(reverse("scoring:publish", args=[snapshot.pk])).status_code == 302
+    assert client.post(reverse("scoring:publish", args=[snapshot.pk]), {"confirm_unscored": "1"}).status_code == 302
     assert RankingSnapshot.objects.get().status == RankingSnapshot.Status.PUBLISHED
 
     client.force_login(world["secretary"])
@@ -137,7 +137,7 @@ def test_viewer_reads_rankings_but_may_not_compile_publish_or_edit(client, world
     assert viewer.get(reverse("scoring:rubric_detail", args=[item.rubric_id])).status_code == 200
     assert viewer.get(reverse("scoring:rubric_item_edit", args=[item.rubric_id, item.pk])).status_code == 403
     assert RankingSnapshot.objects.get().status == RankingSnapshot.Status.DRAFT
-    services.publish_snapshot(snapshot=snapshot, user=None)
+    services.publish_snapshot(snapshot=snapshot, user=None, confirm_unscored=True)
     assert viewer.get(reverse("scoring:export", args=[snapshot.pk, "xlsx"])).status_code == 200
 
 

@@ -39,7 +39,7 @@ def publish(world):
 
     def run(quarter: Quarter):
         snapshot = scoring_services.compile_quarter(quarter=quarter)
-        return scoring_services.publish_snapshot(snapshot=snapshot, user=world.admin)
+        return scoring_services.publish_snapshot(snapshot=snapshot, user=world.admin, confirm_unscored=True)
 
     return run
 
