@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.access import person_for, visible_branches
 from branches.forms import apply_errors
@@ -146,7 +146,7 @@ def job_restart(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('scoring:rankings')}?quarter={job.quarter}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @org_admin_required
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what publishing would do (unscored manual items, and for a correction what changes against the
