@@ -7,21 +7,31 @@ from django.db.models import Count, Q
 from branches.models import Branch, CommitteeMember, Member, PartyGroup, Unit
 
 TREE_SEARCH_LIMIT = 50
+# A unit lists at most this many branches in the tree (the rest through the branch list of that unit), so the
+# page stays small for an oilfield of thousands of branches.
+TREE_BRANCHES_PER_UNIT = 100
 
 
-def org_tree() -> dict:
-    """The root, its units in order with their branches (and counts); members are opened branch by branch."""
-    units = list(Unit.objects.order_by("sort_order", "code"))
-    branches = (Branch.objects.order_by("code")
+def org_tree(*, per_unit: int | None = None) -> dict:
+    """The root, its units in order with their first branches (and counts); members are opened branch by branch."""
+    per_unit = per_unit or TREE_BRANCHES_PER_UNIT
+    units = list(Unit.objects.order_by("sort_order", "code").annotate(branch_count=Count("branches")))
+    root = next((u for u in units if u.kind == Unit.Kind.COMMITTEE), None)
+    children = [u for u in units if u.kind != Unit.Kind.COMMITTEE]
+    shown = [u.pk for u in children if u.branch_count <= per_unit]
+    big = [u.pk for u in children if u.branch_count > per_unit]
+    ids = list(Branch.objects.filter(unit_id__in=shown).values_list("pk", flat=True))
+    for unit_id in big:
+        ids += list(Branch.objects.filter(unit_id=unit_id).order_by("code").values_list("pk", flat=True)[:per_unit])
+    branches = (Branch.objects.filter(pk__in=ids).order_by("code")
                 .annotate(member_count=Count("members", filter=Q(members__is_active=True), distinct=True),
                           group_count=Count("party_groups", distinct=True)))
     by_unit: dict[int, list[Branch]] = {}
     for b in branches:
         by_unit.setdefault(b.unit_id, []).append(b)
-    root = next((u for u in units if u.kind == Unit.Kind.COMMITTEE), None)
-    children = [u for u in units if u.kind != Unit.Kind.COMMITTEE]
     for u in children:
         u.tree_branches = by_unit.get(u.pk, [])
+        u.more_branches = u.branch_count - len(u.tree_branches)
     return {"root": root, "units": children}
 
 

@@ -64,9 +64,11 @@ def unit_edit(request, pk: int | None = None):
 def branch_list(request):
     search = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    page, query = paginate(request, selectors.branch_list(search=search, kind=kind))
+    unit = request.GET.get("unit", "")
+    unit_id = int(unit) if unit.isdigit() else None
+    page, query = paginate(request, selectors.branch_list(search=search, kind=kind, unit_id=unit_id))
     return render(request, "branches/console/branches.html", {
-        "page": page, "query": query, "q": search, "kind": kind, "kinds": Branch.Kind.choices,
+        "page": page, "query": query, "q": search, "kind": kind, "kinds": Branch.Kind.choices, "unit": unit_id,
     })
 
 

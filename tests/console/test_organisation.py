@@ -111,3 +111,20 @@ def test_committee_import(world, client_for, people):
     good = sheet("committee", [["G01", "E1", "组织委员", "2024-03-01"], ["G01", "E2", "宣传委员", ""]])
     assert client.post(reverse("branches:import"), {"kind": "committee", "file": good}).status_code == 200
     assert CommitteeMember.objects.filter(branch=world.grassroots).count() == 2
+
+
+def test_a_unit_with_many_branches_lists_the_first_and_links_to_the_rest(world, client_for, monkeypatch):
+    from branches import org_selectors
+    from tests.factories import BranchFactory
+
+    for n in range(4):
+        BranchFactory(unit=world.grassroots.unit, code=f"G1{n}", name=f"新管理区{n}党支部")
+    tree = org_selectors.org_tree(per_unit=3)
+    unit = next(u for u in tree["units"] if u.pk == world.grassroots.unit_id)
+    assert unit.branch_count == 5 and len(unit.tree_branches) == 3 and unit.more_branches == 2
+    monkeypatch.setattr(org_selectors, "TREE_BRANCHES_PER_UNIT", 3)
+    client = client_for("org_admin")
+    html = client.get(reverse("branches:org_tree")).content.decode()
+    assert "还有 2 个党支部，查看全部" in html
+    listed = client.get(reverse("branches:branch_list"), {"unit": world.grassroots.unit_id}).content.decode()
+    assert "新管理区3党支部" in listed and "综合管理部党支部" not in listed
