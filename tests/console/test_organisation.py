@@ -128,3 +128,25 @@ def test_a_unit_with_many_branches_lists_the_first_and_links_to_the_rest(world, 
     assert "还有 2 个党支部，查看全部" in html
     listed = client.get(reverse("branches:branch_list"), {"unit": world.grassroots.unit_id}).content.decode()
     assert "新管理区3党支部" in listed and "综合管理部党支部" not in listed
+
+
+def test_the_tree_and_a_branch_page_take_the_same_queries_for_more_members(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BranchFactory
+
+    client = client_for("org_admin")
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    tree, branch = reverse("branches:org_tree"), reverse("branches:branch_org", args=[world.grassroots.pk])
+    before = (count(tree), count(branch))
+    for n in range(10):
+        BranchFactory(unit=world.grassroots.unit, code=f"G2{n}")
+        MemberFactory(branch=world.grassroots, employee_no=f"Q{n}")
+    PartyGroup.objects.create(branch=world.grassroots, name="二组")
+    assert (count(tree), count(branch)) == before
