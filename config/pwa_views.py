@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,6 +24,18 @@ SHELL_FILES = [
     "js/outbox.js", "js/outbox_page.js", "js/roster.js", "js/activity_form.js", "js/folding.js",
     "img/icon-192.png", "img/icon-512.png",
 ]
+
+
+def _file_stamps() -> list:
+    """Size and time of each shell file: a changed file makes a new worker even where static names are
+    not hashed (development), so phones never keep an old script."""
+    stamps = []
+    for name in SHELL_FILES:
+        path = finders.find(name)
+        if path:
+            stat = os.stat(path)
+            stamps.append([name, stat.st_size, int(stat.st_mtime)])
+    return stamps
 
 
 def manifest(request: HttpRequest) -> HttpResponse:
@@ -44,7 +58,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     shell = [static(name) for name in SHELL_FILES]
     offline_url = "/offline/"
-    version = hashlib.sha256(json.dumps(shell).encode()).hexdigest()[:12]
+    version = hashlib.sha256(json.dumps([shell, _file_stamps()]).encode()).hexdigest()[:12]
     field_pages = [reverse("pairing:activity_create"), reverse("pairing:outbox")]
     script = render_to_string("sw.js", {"shell": json.dumps(shell), "offline_url": json.dumps(offline_url),
                                         "field_pages": json.dumps(field_pages), "version": version})
