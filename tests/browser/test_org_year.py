@@ -1,7 +1,7 @@
 """The organisation department's whole year in Chromium, never opening /admin/: the organisation tree and its
 search, a party group and a committee member, the year set-up copying last year's pairs, partnerships and
 assessment contents, the filing board's reminders (an e-mail received by a real SMTP server), the ranking
-groups compiled and the quarter published."""
+groups set up on their console page, compiled, and the quarter published (confirming the unscored manual item)."""
 
 import pytest
 from django.urls import reverse
@@ -30,8 +30,6 @@ def test_a_whole_year_in_the_console_without_the_admin(live_server, browser_page
     secretary.email = "qudi@example.com"
     secretary.save()
     RankingGroup.objects.all().delete()
-    RankingGroup.objects.create(name="机关直属党支部组", branch_kinds=["office", "direct"], sort_order=1)
-    RankingGroup.objects.create(name="基层党支部组", branch_kinds=["grassroots"], sort_order=2)
     make_rubric([{"code": "M1", "method": "manual", "name": "组织生活质量", "max_points": 20}], year=quarter.year)
 
     page = browser_page
@@ -100,13 +98,30 @@ def test_a_whole_year_in_the_console_without_the_admin(live_server, browser_page
     assert reverse("pairing:pair_detail", args=[Pair.objects.get(year=year).pk]) in text
     assert Notification.objects.filter(user=secretary, kind="plan_missing", emailed_at__isnull=False).exists()
 
-    # --- the ranking groups compiled for the quarter, then published
+    # --- the ranking groups, set up in the console from the quarter, compiled, then published
+    page.goto(url + reverse("scoring:group_list"))
+    page.fill("#set-quarter", str(quarter))
+    page.get_by_role("button", name="建立新的分组（复制当时适用的分组）").click()
+    page.wait_for_load_state("networkidle")
+    for name, kinds, order in (("机关直属党支部组", ["机关党支部", "直属党支部"], "1"), ("基层党支部组", ["基层党支部"], "2")):
+        page.goto(url + reverse("scoring:group_create") + f"?quarter={quarter}")
+        page.fill("#id_name", name)
+        for label in kinds:
+            page.get_by_label(label, exact=True).check()
+        page.fill("#id_sort_order", order)
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_url(f"**{reverse('scoring:group_list')}*")
+    assert set(RankingGroup.objects.values_list("name", flat=True)) == {"机关直属党支部组", "基层党支部组"}
     page.goto(url + reverse("scoring:rankings") + f"?quarter={quarter}")
     page.get_by_role("button", name="计算排名").click()
     page.wait_for_url("**&snapshot=*")
     main = page.inner_text("main")
     assert "机关直属党支部组" in main and "基层党支部组" in main and "曲堤管理区党支部" in main
-    page.get_by_role("button", name="发布第 1 版").click()
+    page.get_by_role("link", name="发布第 1 版").click()
+    page.wait_for_url(f"**{reverse('scoring:publish', args=[RankingSnapshot.objects.get().pk])}*")
+    # Nobody scored the manual item: publishing lists it and asks to confirm knowingly.
+    page.check("#confirm-unscored")
+    page.get_by_role("button", name="确认发布").click()
     page.wait_for_load_state("networkidle")
     snapshot = RankingSnapshot.objects.get()
     assert snapshot.status == RankingSnapshot.Status.PUBLISHED
