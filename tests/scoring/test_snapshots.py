@@ -168,8 +168,9 @@ def test_compile_queries_do_not_grow_with_branches(groups, django_assert_max_num
     assert len(own) == len(captured.captured_queries) - len(frozen["queries"])
     assert len(own) <= 33 + extra
     non_insert = [q for q in own if not q["sql"].lstrip().upper().startswith("INSERT")]
-    # 7 and 61 branches: 29 reads/locks either way (30 on PostgreSQL: the draft's SET LOCAL synchronous_commit)
-    assert len(non_insert) <= 30
+    # 7 and 61 branches: 30 reads/locks either way; on PostgreSQL 32 (the draft's SET LOCAL synchronous_commit
+    # and the quarter's advisory lock)
+    assert len(non_insert) <= (32 if connection.vendor == "postgresql" else 30)
     # at most two reads per scope frozen (and its label translation), plus the INSERT batches
     assert frozen["scopes"] and len(frozen["queries"]) <= 3 * frozen["scopes"] + 2
 
