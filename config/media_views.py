@@ -2,14 +2,13 @@
 organisation cover the record that references it. Files of activities, plans, meetings, exchanges
 and supervision have scoped views of their own; this view covers the department (mode 1) files."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import FileField
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 
 from branches.access import person_for
 from branches.models import DutyEvidence, KeyWorkPlan
-from config.downloads import download_response
+from config.downloads import download_response, login_or_token_required
 
 # (model, file field, how to find the unit the record belongs to)
 _DEPARTMENT_FILES = [
@@ -27,7 +26,7 @@ def _may_read(user, path: str) -> bool:
     return False
 
 
-@login_required
+@login_or_token_required
 def scoped_media(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
     if not _may_read(request.user, path):
         raise Http404

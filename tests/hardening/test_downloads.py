@@ -96,3 +96,15 @@ def test_an_unreadable_upload_body_is_refused_in_chinese(world):
                            content_type="multipart/form-data")
     assert page.status_code == 400
     assert "请求内容无法读取" in page.content.decode()
+
+
+def test_a_departments_file_link_in_the_api_works_with_the_token(world):
+    from django.core.files.base import ContentFile
+
+    evidence = world.objects["duty_evidence"]
+    evidence.file.save("duty.pdf", ContentFile(PDF_BYTES), save=True)
+    client = world.client("department")
+    link = client.get(f"/api/duty-evidence/{evidence.pk}/").json()["file"]
+    response = _get(client, link)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert world.client("secretary_b").get(link).status_code == 404
