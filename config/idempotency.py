@@ -21,11 +21,13 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.handlers.wsgi import LimitedStream
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from branches.models import SubmissionKey
+from config.api.exceptions import unreadable_body_message
 from config.atomic_files import files_with_transaction
 
 FIELD = "submission_key"
@@ -103,7 +105,13 @@ class SubmitOnceMiddleware:
     def _answer(self, request: HttpRequest) -> HttpResponseBase:
         if request.method != "POST" or request.content_type not in FORM_TYPES:
             return self.get_response(request)
-        key = request.POST.get(FIELD)
+        try:
+            key = request.POST.get(FIELD)
+        except MultiPartParserError as exc:
+            # Parsed here before DRF sees it, so the API's JSON answer must be given here too.
+            if not request.path.startswith("/api/"):
+                raise
+            return JsonResponse({"detail": unreadable_body_message(exc)}, status=400)
         if body_cut_short(request):
             return HttpResponseBadRequest(
                 _("上传没有完成（网络中断），没有保存任何内容。请在网络恢复后重新提交。"),
