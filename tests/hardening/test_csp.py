@@ -34,6 +34,9 @@ def test_no_template_has_an_inline_script_or_handler():
     assert len(_templates()) > 50
 
 
+EXTERNAL_ADDRESS = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//[^"'\s>)]*""", re.I)
+
+
 def _check(response, url):
     assert response.status_code == 200, (url, response.status_code)
     policy = response["Content-Security-Policy"]
@@ -43,7 +46,9 @@ def _check(response, url):
     html = response.content.decode()
     assert not INLINE_SCRIPT.search(html), (url, INLINE_SCRIPT.search(html).group(0))
     assert not HANDLER.search(html), (url, HANDLER.search(html).group(0))
-    assert "googleapis" not in html and "gstatic" not in html and "cdn" not in html.lower()
+    # Only addresses count: a random CSRF token may spell "cdn".
+    outside = EXTERNAL_ADDRESS.search(html)
+    assert not outside, (url, outside.group(0))
 
 
 @pytest.mark.parametrize("url", ORG_PAGES)
