@@ -14,6 +14,7 @@ from scoring.models import (
     CompileJob,
     ManualScore,
     RankingSnapshot,
+    Rubric,
     RubricItem,
     SnapshotEntry,
     SnapshotEvidence,
@@ -266,3 +267,20 @@ def manual_history(*, quarter: Quarter, limit: int = 50) -> list:
         "history_user", "branch").order_by("-history_date")[:limit])
     rows = sorted(scores + veto_rows, key=lambda h: h.history_date, reverse=True)[:limit]
     return rows
+
+
+def quarters_in_force(rubrics) -> dict[int, tuple[int, int]]:
+    """For each active version, the first and last quarter of its year it scores (`rubric_for`'s rule:
+    the active version with the latest start, then the highest version, wins a quarter)."""
+    span: dict[int, list[int]] = {}
+    by_year: dict[int, list] = defaultdict(list)
+    for rubric in rubrics:
+        if rubric.status == Rubric.Status.ACTIVE:
+            by_year[rubric.year].append(rubric)
+    for versions in by_year.values():
+        for number in range(1, 5):
+            started = [r for r in versions if r.valid_from <= number]
+            if started:
+                winner = max(started, key=lambda r: (r.valid_from, r.version))
+                span.setdefault(winner.pk, []).append(number)
+    return {pk: (numbers[0], numbers[-1]) for pk, numbers in span.items()}

@@ -347,7 +347,10 @@ def veto_save(request: HttpRequest, branch_id: int) -> HttpResponse:
 
 @login_required
 def rubric_list(request: HttpRequest) -> HttpResponse:
-    rubrics = Rubric.objects.prefetch_related("items").order_by("-year", "-valid_from", "-version")
+    rubrics = list(Rubric.objects.prefetch_related("items").order_by("-year", "-valid_from", "-version"))
+    spans = selectors.quarters_in_force(rubrics)
+    for rubric in rubrics:
+        rubric.in_force_span = spans.get(rubric.pk)
     return render(request, "scoring/rubric_list.html", {
         "rubrics": rubrics, "is_admin": person_for(request.user).is_org_admin,
         "in_force": selectors.rubric_for(Quarter.current())})
