@@ -13,9 +13,7 @@ from annual.models import (
 
 
 def _frozen(rubric) -> bool:
-    """A version that scored a published annual assessment keeps its rules; changes go into a copy."""
-    return rubric is not None and rubric.pk is not None and rubric.snapshots.exclude(
-        status=AnnualSnapshot.Status.DRAFT).exists()
+    return rubric is not None and rubric.is_frozen()
 
 
 class _RubricPartInline(admin.TabularInline):

@@ -66,6 +66,10 @@ class AnnualRubric(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.name} v{self.version}"
 
+    def is_frozen(self) -> bool:
+        """A version that scored a published annual assessment keeps its rules; changes go into a copy."""
+        return self.pk is not None and self.snapshots.exclude(status=AnnualSnapshot.Status.DRAFT).exists()
+
     def weights(self) -> list[Decimal]:
         """The factor of each quarter's total in the roll-up."""
         if self.rollup == self.Rollup.SUM:

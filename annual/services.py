@@ -10,7 +10,7 @@ import logging
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from annual.models import (
     JointRule,
     PublishedAnnualError,
 )
+from branches.access import person_for
 from branches.models import Branch
 from branches.periods import validate_year
 from scoring.engine.methods import fmt, q2
@@ -238,3 +239,51 @@ def activate_rubric(*, rubric: AnnualRubric, user=None) -> AnnualRubric:
         rubric.status = AnnualRubric.Status.ACTIVE
         rubric.save(update_fields=["status"])
     return rubric
+
+
+# --- rubric contents, edited on the pages by the organisation department ------------------------------
+
+RUBRIC_FIELDS = ["name", "rollup", "quarter_weights", "quarter_share", "veto_from_quarters", "veto_grade", "notes"]
+
+
+def _ensure_rubric_editable(*, rubric: AnnualRubric, user) -> None:
+    if user is None or not person_for(user).is_org_admin:
+        raise PermissionDenied(_("只有组织部门可以修改年度考核细则。"))
+    if rubric.is_frozen():
+        raise ValidationError(_("该版本已用于发布的年度考核结果，不能修改；请复制为新版本后修改。"))
+
+
+def update_rubric_settings(*, rubric: AnnualRubric, user, **fields) -> AnnualRubric:
+    _ensure_rubric_editable(rubric=rubric, user=user)
+    for name, value in fields.items():
+        if name not in RUBRIC_FIELDS:
+            raise ValidationError(_("不能修改该字段。"))
+        setattr(rubric, name, value)
+    rubric.full_clean()
+    rubric._history_user = user
+    rubric.save()
+    return rubric
+
+
+def save_rubric_part(*, rubric: AnnualRubric, part: AnnualItem | JointRule | GradeRule, user):
+    """Add or change an annual item, a 连带奖扣 rule or a grade quota of a version that is not frozen."""
+    _ensure_rubric_editable(rubric=rubric, user=user)
+    if part.pk is not None and part.rubric_id != rubric.pk:
+        raise PermissionDenied
+    part.rubric = rubric
+    part.full_clean()
+    if hasattr(part, "history"):
+        part._history_user = user
+    part.save()
+    return part
+
+
+def delete_rubric_part(*, rubric: AnnualRubric, part: AnnualItem | JointRule | GradeRule, user) -> None:
+    _ensure_rubric_editable(rubric=rubric, user=user)
+    if part.rubric_id != rubric.pk:
+        raise PermissionDenied
+    if isinstance(part, AnnualItem) and part.manual_scores.exists():
+        raise ValidationError(_("该考核项已有人工评分，不能删除。"))
+    if hasattr(part, "history"):
+        part._history_user = user
+    part.delete()

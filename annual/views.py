@@ -260,6 +260,7 @@ def rubric(request: HttpRequest) -> HttpResponse:
         raise Http404
     return render(request, "annual/rubric.html", {
         "year": year, "versions": versions, "rubric": shown, "is_admin": person_for(request.user).is_org_admin,
+        "frozen": shown.is_frozen() if shown else False,
         "items": shown.items.order_by("sort_order", "code") if shown else [],
         "joint_rules": shown.joint_rules.all() if shown else [],
         "grade_rules": shown.grade_rules.order_by("sort_order", "id") if shown else []})
