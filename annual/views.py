@@ -272,7 +272,7 @@ def rubric_copy(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(AnnualRubric, pk=pk)
     year = _year(request)
     new = services.copy_rubric(rubric=source, year=year, user=request.user)
-    messages.success(request, _("已复制为 %(year)s 年第 %(v)s 版（草稿），在管理后台修改后启用。") % {
+    messages.success(request, _("已复制为 %(year)s 年第 %(v)s 版（草稿），在本页修改后启用。") % {
         "year": new.year, "v": new.version})
     return redirect(f"{reverse('annual:rubric')}?year={new.year}&rubric={new.pk}")
 
